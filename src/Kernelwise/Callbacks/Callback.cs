@@ -1,0 +1,50 @@
+namespace Kernelwise.Callbacks;
+
+/// <summary>
+/// Hooks into <see cref="Models.Model.Fit"/>, <see cref="Models.Model.Evaluate"/> and <see cref="Models.Model.Predict(Data.Dataset, int)"/> —
+/// Keras's callback shape. Every hook is empty; override the ones you need. Logs are keyed as in Keras:
+/// <c>loss</c>, <c>accuracy</c>, <c>val_loss</c>, <c>val_accuracy</c>, <c>lr</c>.
+/// </summary>
+/// <remarks>Epoch and batch numbers are zero-based, as in Keras. Set <c>Model.StopTraining = true</c> to end training after the current epoch.</remarks>
+public abstract class Callback
+{
+    /// <summary>The model being trained; set before <see cref="OnTrainBegin"/>.</summary>
+    public Models.Model? Model { get; internal set; }
+
+    /// <summary>Epochs, steps per epoch and verbosity of the current run; set before <see cref="OnTrainBegin"/>.</summary>
+    public TrainingParameters? Params { get; internal set; }
+
+    /// <summary>Start of <c>Fit</c>.</summary>
+    public virtual void OnTrainBegin(IDictionary<string, double> logs) { }
+
+    /// <summary>End of <c>Fit</c> (also after an early stop).</summary>
+    public virtual void OnTrainEnd(IDictionary<string, double> logs) { }
+
+    /// <summary>Start of an epoch.</summary>
+    public virtual void OnEpochBegin(int epoch, IDictionary<string, double> logs) { }
+
+    /// <summary>End of an epoch; <paramref name="logs"/> holds the epoch's training and validation results.</summary>
+    public virtual void OnEpochEnd(int epoch, IDictionary<string, double> logs) { }
+
+    /// <summary>Before a training step.</summary>
+    public virtual void OnTrainBatchBegin(int batch, IDictionary<string, double> logs) { }
+
+    /// <summary>After a training step; <paramref name="logs"/> holds the running (epoch-so-far) loss and metrics.</summary>
+    public virtual void OnTrainBatchEnd(int batch, IDictionary<string, double> logs) { }
+
+    /// <summary>Start of an evaluation (also the validation pass inside <c>Fit</c>).</summary>
+    public virtual void OnTestBegin(IDictionary<string, double> logs) { }
+
+    /// <summary>End of an evaluation, with its results.</summary>
+    public virtual void OnTestEnd(IDictionary<string, double> logs) { }
+
+    /// <summary>After an evaluation step.</summary>
+    public virtual void OnTestBatchEnd(int batch, IDictionary<string, double> logs) { }
+}
+
+/// <summary>What a callback knows about the current <c>Fit</c> call (Keras's <c>callback.params</c>).</summary>
+/// <param name="Epochs">Total number of epochs (the last epoch index plus one).</param>
+/// <param name="Steps">Training steps per epoch.</param>
+/// <param name="Verbose">0 silent, 1 progress bar, 2 one line per epoch.</param>
+/// <param name="InitialEpoch">First epoch index of this call.</param>
+public sealed record TrainingParameters(int Epochs, long Steps, int Verbose, int InitialEpoch);

@@ -1,0 +1,25 @@
+namespace Kernelwise.Layers.Convolutional;
+
+/// <summary>
+/// 2D convolution over (channels, height, width) inputs — Keras's <c>Conv2D</c>, PyTorch's <c>nn.Conv2d</c>.
+/// Output (filters, H', W') with H' = ⌊(H + p_top + p_bottom − d(k − 1) − 1)/s⌋ + 1 (likewise W').
+/// Weights [filters, channels/groups, kH, kW]; parameters k_h·k_w·(C/groups)·filters + filters.
+/// </summary>
+public sealed class Conv2D : BaseConv
+{
+    /// <summary>Creates a 2D convolution.</summary>
+    /// <param name="filters">Number of output channels.</param>
+    /// <param name="kernelSize">Kernel height and width (one int for a square kernel).</param>
+    /// <param name="strides">Step between windows (default 1).</param>
+    /// <param name="padding"><see cref="Padding.Valid"/> (default), <see cref="Padding.Same"/> or explicit amounts.</param>
+    /// <param name="dilation">Spacing between kernel taps (default 1).</param>
+    /// <param name="groups">Channel groups (default 1; equal to the input channels for a depthwise convolution).</param>
+    /// <param name="useBias">Whether to add a bias per filter.</param>
+    /// <param name="activation">Activation applied to the output.</param>
+    /// <param name="name">Layer name; generated when null.</param>
+    public Conv2D(int filters, SpatialSize kernelSize, SpatialSize strides = default, Padding padding = default,
+        SpatialSize dilation = default, int groups = 1, bool useBias = true, Activation activation = Activation.Linear, string? name = null)
+        : base(2, filters, kernelSize, strides, padding, dilation, groups, useBias, activation, name)
+    {
+    }
+}

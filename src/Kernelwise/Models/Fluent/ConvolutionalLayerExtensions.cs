@@ -1,0 +1,13 @@
+using Kernelwise.Layers;
+using Kernelwise.Layers.Convolutional;
+
+namespace Kernelwise.Models;
+
+/// <summary>Fluent builder methods for convolution layers. Each returns the builder.</summary>
+public static class ConvolutionalLayerExtensions
+{
+    /// <summary>Appends a <see cref="Layers.Convolutional.Conv2D"/> layer.</summary>
+    public static Sequential Conv2D(this Sequential model, int filters, SpatialSize kernelSize, SpatialSize strides = default, Padding padding = default,
+        SpatialSize dilation = default, int groups = 1, bool useBias = true, Activation activation = Activation.Linear, string? name = null)
+        => model.Add(new Conv2D(filters, kernelSize, strides, padding, dilation, groups, useBias, activation, name));
+}

@@ -1,0 +1,11 @@
+using Kernelwise.Layers.Normalization;
+
+namespace Kernelwise.Models;
+
+/// <summary>Fluent builder methods for normalization layers. Each returns the builder.</summary>
+public static class NormalizationLayerExtensions
+{
+    /// <summary>Appends a <see cref="Layers.Normalization.BatchNormalization"/> layer.</summary>
+    public static Sequential BatchNormalization(this Sequential model, double momentum = 0.1, double epsilon = 1e-5, string? name = null)
+        => model.Add(new BatchNormalization(momentum, epsilon, name));
+}
