@@ -1,0 +1,89 @@
+using System.Globalization;
+using System.Text;
+using Kernelwise.Benchmarks;
+
+// Kernelwise benchmarks: side-by-side measurements against hand-written TorchSharp, printed as a Markdown table
+// and written to benchmarks/results/<date>.md.
+//   dotnet run -c Release --project benchmarks/Kernelwise.Benchmarks -- [suite ...] [--repeats N] [--quick] [--out FILE] [--threads N]
+var suites = typeof(IBenchmarkSuite).Assembly.GetTypes()
+    .Where(t => typeof(IBenchmarkSuite).IsAssignableFrom(t) && !t.IsAbstract && !t.IsInterface)
+    .Select(t => (IBenchmarkSuite)Activator.CreateInstance(t)!)
+    .OrderBy(s => s.Name)
+    .ToList();
+
+int repeats = 10;
+bool quick = false;
+string? outFile = null;
+int threads = Environment.ProcessorCount;
+var selected = new List<string>();
+for (int i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--repeats": repeats = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--quick": quick = true; break;
+        case "--out": outFile = args[++i]; break;
+        case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--list":
+            foreach (var s in suites) Console.WriteLine($"{s.Name,-12} {s.Description}");
+            return 0;
+        default: selected.Add(args[i]); break;
+    }
+}
+var unknown = selected.Where(n => suites.All(s => s.Name != n)).ToList();
+if (unknown.Count > 0)
+{
+    Console.Error.WriteLine($"Unknown suite(s): {string.Join(", ", unknown)}. Available: {string.Join(", ", suites.Select(s => s.Name))}.");
+    return 2;
+}
+TorchSharp.torch.set_num_threads(threads);
+var context = new BenchmarkContext(repeats, quick);
+var report = new StringBuilder();
+report.AppendLine($"# Kernelwise benchmarks — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+report.AppendLine();
+report.AppendLine($"Machine: {Environment.ProcessorCount} logical CPUs, {CpuName()}, {Environment.OSVersion}; libtorch threads: {threads}; .NET {Environment.Version}; repeats: {repeats}{(quick ? " (quick)" : "")}.");
+report.AppendLine();
+foreach (var suite in suites.Where(s => selected.Count == 0 || selected.Contains(s.Name)))
+{
+    Console.Error.WriteLine($"Running {suite.Name}: {suite.Description}");
+    var results = suite.Run(context).ToList();
+    report.AppendLine($"## {suite.Name}");
+    report.AppendLine();
+    report.AppendLine(suite.Description);
+    report.AppendLine();
+    report.AppendLine("| Case | Median | Min | Max | Unit | Ratio to baseline | Note |");
+    report.AppendLine("|---|---:|---:|---:|---|---:|---|");
+    foreach (var r in results)
+    {
+        string ratio = "";
+        if (r.Baseline is not null && results.FirstOrDefault(b => b.Case == r.Baseline) is { } baseline)
+            ratio = (r.Median / baseline.Median).ToString("0.000", CultureInfo.InvariantCulture) + $" (vs {baseline.Case})";
+        report.AppendLine($"| {r.Case} | {F(r.Median)} | {F(r.Min)} | {F(r.Max)} | {r.Unit} | {ratio} | {r.Note} |");
+    }
+    report.AppendLine();
+}
+Console.WriteLine(report.ToString());
+outFile ??= Path.Combine(FindRepoRoot(), "benchmarks", "results", $"{DateTime.UtcNow:yyyy-MM-dd-HHmm}.md");
+Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outFile))!);
+File.WriteAllText(outFile, report.ToString());
+Console.Error.WriteLine($"Written to {outFile}");
+return 0;
+
+static string F(double v) => double.IsNaN(v) ? "-" : Math.Abs(v) >= 100 ? v.ToString("0.0", CultureInfo.InvariantCulture) : v.ToString("0.000", CultureInfo.InvariantCulture);
+
+static string CpuName()
+{
+    try
+    {
+        var line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
+        return line?.Split(':', 2)[1].Trim() ?? "unknown CPU";
+    }
+    catch (IOException) { return "unknown CPU"; }
+}
+
+static string FindRepoRoot()
+{
+    var dir = new DirectoryInfo(AppContext.BaseDirectory);
+    while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Kernelwise.sln"))) dir = dir.Parent;
+    return dir?.FullName ?? Directory.GetCurrentDirectory();
+}
