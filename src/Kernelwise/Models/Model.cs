@@ -214,16 +214,16 @@ public sealed class Model : IDisposable
     {
         Guard.NotEmpty(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"Weights file '{path}' does not exist.", path);
-        using var backup = new MemoryStream();
-        Network.save(backup);
+        var backupStream = new MemoryStream();
+        Network.save(backupStream); // TorchSharp closes the stream; ToArray still works on a closed MemoryStream
+        byte[] backup = backupStream.ToArray();
         try
         {
             Network.load(path, strict: true);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            backup.Position = 0;
-            Network.load(backup, strict: true);
+            Network.load(new MemoryStream(backup), strict: true);
             throw new InvalidDataException($"Could not load weights from '{path}' into model '{Name}': {e.Message}", e);
         }
     }
