@@ -27,13 +27,13 @@ public class ParameterCountTests
         new object[] { "resnet50", 25_557_032L },
     };
 
-    internal static Sequential ImageNetModel(string name) => name switch
+    internal static Sequential ImageNetModel(string name, int inputSize = 224) => name switch
     {
-        "alexnet" => AlexNet.Create(),
-        "googlenet" => GoogLeNet.Create(),
-        "googlenet_aux" => GoogLeNet.Create(auxiliaryOutputs: new AuxiliaryOutputs()),
-        _ when name.StartsWith("vgg", StringComparison.Ordinal) => Vgg.Create(int.Parse(name[3..5]), batchNorm: name.EndsWith("_bn", StringComparison.Ordinal)),
-        _ when name.StartsWith("resnet", StringComparison.Ordinal) => ResNet.Create(int.Parse(name[6..])),
+        "alexnet" => AlexNet.Create(inputSize: inputSize, variant: ZooVariant.ImageNet),
+        "googlenet" => GoogLeNet.Create(inputSize: inputSize, variant: ZooVariant.ImageNet),
+        "googlenet_aux" => GoogLeNet.Create(inputSize: inputSize, variant: ZooVariant.ImageNet, auxiliaryOutputs: new AuxiliaryOutputs()),
+        _ when name.StartsWith("vgg", StringComparison.Ordinal) => Vgg.Create(int.Parse(name[3..5]), batchNorm: name.EndsWith("_bn", StringComparison.Ordinal), inputSize: inputSize, variant: ZooVariant.ImageNet),
+        _ when name.StartsWith("resnet", StringComparison.Ordinal) => ResNet.Create(int.Parse(name[6..]), inputSize: inputSize, variant: ZooVariant.ImageNet),
         _ => throw new ArgumentException(name),
     };
 
