@@ -80,7 +80,11 @@ public sealed class Sequential
         foreach (var layer in _layers)
         {
             var output = layer.ComputeOutputShape(shape);
-            (rf, jump) = Shapes.ReceptiveField.Propagate(rf, jump, shape, output, layer.GetSpatialWindow(shape));
+            var window = layer.GetSpatialWindow(shape);
+            if (rf is not null && jump is not null)
+            {
+                (rf, jump) = Shapes.ReceptiveField.Propagate(rf, jump, shape, output, window);
+            }
             rows.Add(new LayerDescription(layer, shape, output, layer.CountParameters(shape), layer.CountMultiplyAccumulates(shape, output),
                 depth, rf is null ? null : (int[])rf.Clone(), jump is null ? null : (int[])jump.Clone()));
             rows.AddRange(layer.DescribeChildren(shape, depth + 1));
