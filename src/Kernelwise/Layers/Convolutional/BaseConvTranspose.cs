@@ -53,12 +53,13 @@ public abstract class BaseConvTranspose : Layer
                 $"Invalid value for argument outputPadding of {type}. Padding.Same fixes the output size at input·strides, so outputPadding must be 0 with it. Received outputPadding={outputPadding}.",
                 nameof(outputPadding));
         }
+        var names = ConvolutionArithmetic.SpatialDimensionNames(rank);
         for (int i = 0; i < rank; i++)
         {
             if (OutputPadding[i] >= Strides[i] && OutputPadding[i] >= Dilation[i])
             {
                 throw new ArgumentOutOfRangeException(nameof(outputPadding),
-                    $"Invalid value for argument outputPadding of {type}. Each output padding must be smaller than the stride or the dilation of its dimension. Received outputPadding={outputPadding}, strides={strides}, dilation={dilation}.");
+                    $"Invalid value for argument outputPadding of {type}. Each output padding must be smaller than the stride or the dilation of its dimension. Received outputPadding={OutputPadding[i]} with strides={Strides[i]} and dilation={Dilation[i]} in dimension {names[i]}.");
             }
         }
         UseBias = useBias;
