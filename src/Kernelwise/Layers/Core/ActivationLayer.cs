@@ -25,7 +25,8 @@ public sealed class ActivationLayer : Layer
         {
             if (activation is not (Activation.LeakyReLU or Activation.ELU))
                 throw new ArgumentException($"Invalid value for argument alpha of ActivationLayer. alpha applies to LeakyReLU and ELU only. Received alpha={a} with activation={activation}.", nameof(alpha));
-            Guard.NonNegative(a, nameof(alpha));
+            if (!(a >= 0) || double.IsInfinity(a))
+                throw new ArgumentOutOfRangeException(nameof(alpha), $"Invalid value for argument alpha of {activation}. Expected a finite value of 0 or more. Received alpha={a}.");
         }
         Alpha = alpha;
     }

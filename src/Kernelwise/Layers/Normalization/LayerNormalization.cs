@@ -21,7 +21,9 @@ public sealed class LayerNormalization : Layer
         if (!Enum.IsDefined(axes))
             throw new ArgumentOutOfRangeException(nameof(axes), $"Invalid value for argument axes of LayerNormalization. Expected Channels or AllFeatures. Received axes={axes}.");
         Axes = axes;
-        Epsilon = Guard.Positive(epsilon);
+        if (!(epsilon > 0) || double.IsInfinity(epsilon))
+            throw new ArgumentOutOfRangeException(nameof(epsilon), $"Invalid value for argument epsilon of LayerNormalization. Expected a strictly positive, finite value. Received epsilon={epsilon}.");
+        Epsilon = epsilon;
     }
 
     /// <summary>Where the mean and variance are computed.</summary>
