@@ -78,7 +78,6 @@ public sealed class DatasetDownloader : IDisposable
 
         string destination = Path.GetFullPath(destinationPath);
         string folder = Path.GetDirectoryName(destination)!;
-        Directory.CreateDirectory(folder);
         string temp = Path.Combine(folder, $".{Path.GetFileName(destination)}.{Guid.NewGuid():N}.part");
         byte[] buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
         using var silence = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -90,6 +89,7 @@ public sealed class DatasetDownloader : IDisposable
             if (!response.IsSuccessStatusCode)
                 throw new DatasetDownloadException(url, $"Download of '{url}' failed: the server answered {(int)response.StatusCode} {response.ReasonPhrase}.");
 
+            Directory.CreateDirectory(folder); // only once the server answers, so a failed attempt leaves no empty folders
             long total = 0;
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             await using (var input = await response.Content.ReadAsStreamAsync(silence.Token).ConfigureAwait(false))

@@ -154,7 +154,7 @@ public static class Idx
                 $"File '{path}' declares {Describe(dims)} ({declared} bytes), more than one array can hold ({Array.MaxLength} bytes)."));
         }
 
-        var data = new byte[declared];
+        var data = GC.AllocateUninitializedArray<byte>((int)declared); // filled completely below, or rejected
         int read = ReadFully(stream, data, path);
         if (read < declared)
         {
@@ -191,7 +191,9 @@ public static class Idx
         index == 0 ? (rank == 1 ? "labels" : "images") : index == 1 ? "rows" : "columns";
 
     private static string Describe(int[] dims) =>
-        dims.Length == 1 ? Invariant($"{dims[0]} labels") : Invariant($"{dims[0]} images of {dims[1]}×{dims[2]} pixels");
+        dims.Length == 1
+            ? Invariant($"{dims[0]} label{(dims[0] == 1 ? "" : "s")}")
+            : Invariant($"{dims[0]} image{(dims[0] == 1 ? "" : "s")} of {dims[1]}×{dims[2]} pixels");
 
     private static int ReadFully(Stream stream, Span<byte> buffer, string path)
     {
