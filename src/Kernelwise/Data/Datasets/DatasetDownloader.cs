@@ -157,7 +157,8 @@ public sealed class DatasetDownloader : IDisposable
     {
         // The socket error ("Connection refused (127.0.0.1:80)", "Name or service not known") is the useful part.
         string inner = e.InnerException?.Message ?? "";
-        return inner.Length > 0 && !e.Message.Contains(inner, StringComparison.Ordinal) ? $"{e.Message} {inner}" : e.Message;
+        string reason = inner.Length > 0 && !e.Message.Contains(inner, StringComparison.Ordinal) ? $"{e.Message} {inner}" : e.Message;
+        return reason.EndsWith('.') ? reason : reason + ".";
     }
 
     private static void TryDelete(string path)
