@@ -35,6 +35,44 @@ public sealed class ExplicitConvolutionSuite : IBenchmarkSuite
             foreach (var result in Compare(layer, context)) yield return result;
             foreach (var result in Phases(layer, context)) yield return result;
         }
+        foreach (var result in ChunkSizes(layers[0], context)) yield return result;
+    }
+
+    /// <summary>The explicit convolution's forward + backward for several chunk sizes (values per column-matrix chunk).</summary>
+    private static IEnumerable<BenchmarkResult> ChunkSizes(Layer layer, BenchmarkContext context)
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(0);
+        var x = randn(layer.Batch, layer.InChannels, layer.Size, layer.Size).requires_grad_(true);
+        var w = (randn(layer.Filters, layer.InChannels, layer.Kernel, layer.Kernel) * 0.05).requires_grad_(true);
+        var b = randn(layer.Filters).requires_grad_(true);
+        long saved = Conv2DFunction.ChunkElements;
+        var sizes = new long[] { 1L << 17, 1L << 18, 1L << 19, 1L << 20, 1L << 21, 1L << 22 };
+        var cases = new Dictionary<string, Action>();
+        foreach (long size in sizes)
+        {
+            cases[$"{layer} explicit fwd+bwd, chunk {size >> 10} Ki values"] = () =>
+            {
+                Conv2DFunction.ChunkElements = size;
+                using var step = NewDisposeScope();
+                var y = ExplicitConvolution.Conv2D(x, w, b, padding: layer.Padding);
+                y.backward(new[] { ones_like(y) });
+            };
+        }
+        try
+        {
+            var times = Stats.TimeInterleavedMs(cases, context.Repeats, warmup: 2);
+            foreach (var (name, samples) in times)
+            {
+                long size = sizes[cases.Keys.ToList().IndexOf(name)];
+                Conv2DFunction.ChunkElements = size;
+                yield return new BenchmarkResult(name, "ms", samples, Note: $"{Conv2DFunction.SamplesPerChunk(Geometry(layer))} sample(s) per chunk");
+            }
+        }
+        finally
+        {
+            Conv2DFunction.ChunkElements = saved;
+        }
     }
 
     private static IEnumerable<BenchmarkResult> Compare(Layer layer, BenchmarkContext context)
