@@ -108,7 +108,8 @@ internal sealed class Conv2DFunction : autograd.SingleTensorFunction<Conv2DFunct
         var workspace = ConvolutionWorkspace.For(x.device, x.dtype);
         long f = g.Filters, l = g.Positions, fg = g.FiltersPerGroup, kg = g.GroupPatchLength;
         var dx = wantInput ? empty(x.shape, dtype: x.dtype, device: x.device) : null;
-        var dw = wantWeight ? empty(new[] { f, kg }, dtype: x.dtype, device: x.device) : null;
+        // Overwritten by the first chunk (beta 0), then accumulated; zeros only for an empty batch.
+        var dw = !wantWeight ? null : g.Batch == 0 ? zeros(new[] { f, kg }, dtype: x.dtype, device: x.device) : empty(new[] { f, kg }, dtype: x.dtype, device: x.device);
         // ∂L/∂b_f = Σ_{n, oh, ow} ∂L/∂y[n, f, oh, ow]: the bias is added at every position of every sample.
         var db = wantBias ? dy.sum(new long[] { 0, 2, 3 }) : null;
         long chunk = SamplesPerChunk(g);
@@ -174,7 +175,7 @@ internal sealed class Conv2DFunction : autograd.SingleTensorFunction<Conv2DFunct
 
     /// <summary>Samples per chunk: enough for about <see cref="ChunkElements"/> column-matrix values, at least one.</summary>
     internal static long SamplesPerChunk(Conv2DGeometry g)
-        => Math.Clamp(ChunkElements / Math.Max(1, g.PatchLength * g.Positions), 1, g.Batch);
+        => Math.Clamp(ChunkElements / Math.Max(1, g.PatchLength * g.Positions), 1, Math.Max(1, g.Batch));
 
     /// <summary>
     /// Samples [n0, n0 + count) of the input with their zero border: the input itself (any strides) when there is no

@@ -128,6 +128,19 @@ public class ExplicitConvolutionTests
         }
 
         [Fact]
+        public void Should_ReturnAnEmptyBatch_When_TheInputHasNoSamples()
+        {
+            using var scope = NewDisposeScope();
+            var x = randn(0, 3, 6, 6).requires_grad_(true);
+            var w = randn(4, 3, 3, 3).requires_grad_(true);
+            var y = ExplicitConvolution.Conv2D(x, w, randn(4), padding: 1);
+            Assert.Equal(new long[] { 0, 4, 6, 6 }, y.shape);
+            y.sum().backward();
+            Assert.Equal(0, w.grad!.abs().sum().item<float>());
+            Assert.Equal(new long[] { 0, 3, 6, 6 }, x.grad!.shape);
+        }
+
+        [Fact]
         public void Should_BuildNoGraph_When_CalledUnderNoGrad()
         {
             using var scope = NewDisposeScope();
