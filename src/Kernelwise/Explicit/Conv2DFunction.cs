@@ -36,7 +36,7 @@ internal sealed class Conv2DFunction : autograd.SingleTensorFunction<Conv2DFunct
     /// Target number of values in one chunk's column matrix (K × B·L); at least one sample per chunk. Large enough for
     /// efficient matrix products, small enough to stay in the processor's caches.
     /// </summary>
-    internal static long ChunkElements { get; set; } = 1L << 20;
+    internal static long ChunkElements { get; set; } = 1L << 21;
 
     /// <inheritdoc />
     public override string Name => "ExplicitConv2D";
@@ -85,7 +85,7 @@ internal sealed class Conv2DFunction : autograd.SingleTensorFunction<Conv2DFunct
             using var scope = NewDisposeScope();
             long count = Math.Min(chunk, g.Batch - n0);
             var columns = workspace.Rent(Slot.Columns, g.PatchLength, count * l);
-            Im2Col.Fill(PaddedInput(x, n0, count, g, workspace), columns, g);
+            Im2Col.Fill(PaddedInput(x, n0, count, g, workspace, zeroBorder: n0 == 0), columns, g);
 
             // One matrix product per group: Y_g [F/G, B·L] = W_g [F/G, K_g] · X̂_g [K_g, B·L].
             var outputs = y.narrow(0, n0, count).view(count, f, l);
@@ -125,7 +125,7 @@ internal sealed class Conv2DFunction : autograd.SingleTensorFunction<Conv2DFunct
                 // ∂L/∂W_g = Σ_p G_g[:, p] ⊗ X̂_g[:, p] = G_g · X̂_gᵀ, accumulated over chunks. X̂ is recomputed here
                 // (one copy) instead of keeping the whole batch's column matrix alive from forward.
                 var columns = workspace.Rent(Slot.Columns, g.PatchLength, count * l);
-                Im2Col.Fill(PaddedInput(x, n0, count, g, workspace), columns, g);
+                Im2Col.Fill(PaddedInput(x, n0, count, g, workspace, zeroBorder: n0 == 0), columns, g);
                 rows = workspace.Rent(Slot.OutputGradient, f, count * l);
                 rows.view(f, count, g.OutHeight, g.OutWidth).copy_(gradient);
                 for (long group = 0; group < g.Groups; group++)
@@ -141,7 +141,7 @@ internal sealed class Conv2DFunction : autograd.SingleTensorFunction<Conv2DFunct
                 if (g.HasContiguousRuns)
                 {
                     source = workspace.Rent(Slot.OutputGradientRuns, f, count * g.RunLength);
-                    LayOutInRuns(gradient, source, count, g);
+                    LayOutInRuns(gradient, source, count, g, zeroGaps: n0 == 0 || count != chunk);
                 }
                 else if (rows is not null)
                 {
@@ -179,13 +179,16 @@ internal sealed class Conv2DFunction : autograd.SingleTensorFunction<Conv2DFunct
 
     /// <summary>
     /// Samples [n0, n0 + count) of the input with their zero border: the input itself (any strides) when there is no
-    /// padding, else a workspace copy.
+    /// padding, else a workspace copy. The border is written only when <paramref name="zeroBorder"/> (the first chunk
+    /// of a call): later chunks of the same call reuse the same layout — a smaller last chunk is a prefix of it — and
+    /// overwrite only the interior.
     /// </summary>
-    private static Tensor PaddedInput(Tensor x, long n0, long count, Conv2DGeometry g, ConvolutionWorkspace workspace)
+    private static Tensor PaddedInput(Tensor x, long n0, long count, Conv2DGeometry g, ConvolutionWorkspace workspace, bool zeroBorder)
     {
         var samples = x.narrow(0, n0, count);
         if (!g.IsPadded) return samples;
-        var padded = workspace.Rent(Slot.PaddedInput, count, g.InChannels, g.PaddedHeight, g.PaddedWidth).zero_();
+        var padded = workspace.Rent(Slot.PaddedInput, count, g.InChannels, g.PaddedHeight, g.PaddedWidth);
+        if (zeroBorder) padded.zero_();
         padded.narrow(2, g.PaddingHeight, g.Height).narrow(3, g.PaddingWidth, g.Width).copy_(samples);
         return padded;
     }
@@ -193,14 +196,15 @@ internal sealed class Conv2DFunction : autograd.SingleTensorFunction<Conv2DFunct
     /// <summary>
     /// Copies G ([F, B, OH, OW]) into <paramref name="runs"/> ([F, B·run]) with output row oh at offset oh·W_p of its
     /// sample's run, and zeros in the W_p − OW slots after each row — positions no window occupies, whose zero
-    /// gradient makes col2im's run-wise additions add nothing there.
+    /// gradient makes col2im's run-wise additions add nothing there. The gaps sit at the same places for every chunk
+    /// of one size, so they are zeroed only when <paramref name="zeroGaps"/> (first chunk, or a smaller last one).
     /// </summary>
-    private static void LayOutInRuns(Tensor gradient, Tensor runs, long count, Conv2DGeometry g)
+    private static void LayOutInRuns(Tensor gradient, Tensor runs, long count, Conv2DGeometry g, bool zeroGaps)
     {
         long f = g.Filters, run = g.RunLength, wp = g.PaddedWidth;
         long gap = wp - g.OutWidth;
         long offset = runs.storage_offset();
-        if (gap > 0 && g.OutHeight > 1)
+        if (zeroGaps && gap > 0 && g.OutHeight > 1)
         {
             using var gaps = runs.as_strided(new[] { f, count, g.OutHeight - 1, gap }, new[] { count * run, run, wp, 1L }, offset + g.OutWidth);
             gaps.zero_();
