@@ -258,6 +258,42 @@ public sealed class Model : IDisposable
         return Trainer.Evaluate(this, data, batchSize, callbacks?.ToList() ?? new List<Callback>(), prefix: "");
     }
 
+    /// <summary>
+    /// The confusion matrix of the model's predictions on <paramref name="data"/> (evaluation mode), counted exactly
+    /// over every sample: rows are the actual classes, columns the predicted ones. Class names are taken from a
+    /// <see cref="TensorDataset"/> that has them.
+    /// </summary>
+    public ConfusionMatrix ConfusionMatrix(Dataset data, int batchSize = 256)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        Guard.Positive(batchSize);
+        int classes = OutputShape.Rank == 1 && OutputShape[0] >= 2 ? OutputShape[0] : 2;
+        var names = (data as TensorDataset)?.ClassNames;
+        var matrix = new ConfusionMatrix(classes, names is not null && names.Count == classes ? names : null);
+        var device = Device.ToTorch();
+        bool wasTraining = Network.training;
+        Network.eval();
+        try
+        {
+            using var _ = no_grad();
+            foreach (var batch in new DataLoader(data, batchSize))
+            {
+                using (batch)
+                using (var scope = NewDisposeScope())
+                {
+                    CheckInput(batch.Inputs, "ConfusionMatrix");
+                    var output = Network.forward(batch.Inputs.to(device));
+                    matrix.Update(output, batch.Targets.to(device));
+                }
+            }
+        }
+        finally
+        {
+            if (wasTraining) TrainMode();
+        }
+        return matrix;
+    }
+
     /// <summary>The model's outputs (logits for a classifier) for every sample, on the CPU, [N, ...]; the caller owns the tensor.</summary>
     public Tensor Predict(Dataset data, int batchSize = 256)
     {
