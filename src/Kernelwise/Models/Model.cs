@@ -249,6 +249,29 @@ public sealed class Model : IDisposable
             initialEpoch, stepsPerEpoch, classWeight, resumeFrom, cancellationToken));
     }
 
+    /// <summary>
+    /// A learning-rate range test (fastai's <c>lr_find</c>): trains on batches of <paramref name="train"/> while the rate
+    /// grows exponentially from <paramref name="startRate"/> to <paramref name="endRate"/> over at most
+    /// <paramref name="steps"/> batches (stopping early when the loss diverges), then restores the weights, the
+    /// batch-norm statistics, the optimizer's state and rates, and the random generator — the model is exactly as before.
+    /// </summary>
+    /// <returns>Rates and smoothed losses, with suggestions (<see cref="LearningRateFinderResult.SuggestedRate"/>) and a plot.</returns>
+    public LearningRateFinderResult FindLearningRate(Dataset train, double startRate = 1e-7, double endRate = 10, int steps = 100, int batchSize = 32, int? seed = null)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        Guard.Positive(startRate);
+        Guard.Positive(endRate);
+        if (endRate <= startRate)
+            throw new ArgumentException($"Invalid value for argument endRate. Expected a value above startRate={startRate}. Received endRate={endRate}.", nameof(endRate));
+        if (steps is < 2 or > 1000)
+            throw new ArgumentOutOfRangeException(nameof(steps), steps, $"Invalid value for argument steps. Expected a value in [2, 1000]. Received steps={steps}.");
+        Guard.Positive(batchSize);
+        RequireCompiled(nameof(FindLearningRate));
+        if (_optimizer is not TorchSharp.Modules.OptimizerHelper)
+            throw new NotSupportedException($"FindLearningRate needs an optimizer that can save its state; {_optimizer!.GetType().Name} cannot.");
+        return LearningRateFinder.Run(this, train, startRate, endRate, steps, batchSize, seed);
+    }
+
     /// <summary>Loss and metrics over <paramref name="data"/> in evaluation mode (dropout off, batch-norm running statistics).</summary>
     public IReadOnlyDictionary<string, double> Evaluate(Dataset data, int batchSize = 256, IEnumerable<Callback>? callbacks = null)
     {
