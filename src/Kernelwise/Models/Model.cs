@@ -160,7 +160,7 @@ public sealed class Model : IDisposable
         foreach (var (name, module) in Network.named_children())
         {
             if (!_frozen.Contains(name)) continue;
-            foreach (var m in module.modules())
+            foreach (var m in module.modules().Prepend(module))
             {
                 if (m is TorchSharp.Modules.BatchNorm) m.eval();
             }
