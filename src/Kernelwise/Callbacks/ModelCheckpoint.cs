@@ -104,13 +104,18 @@ public sealed class ModelCheckpoint : Callback
         });
     }
 
+    private static readonly Regex PythonFormat = new(@"^(?<zero>0)?(?<width>[1-9]\d*)?(\.(?<precision>\d+))?(?<kind>[dfe])?$", RegexOptions.Compiled);
+
     private static string FormatNumber(double value, string format, bool integer)
     {
         if (format.Length == 0) return integer ? ((long)value).ToString(CultureInfo.InvariantCulture) : value.ToString(CultureInfo.InvariantCulture);
-        var python = Regex.Match(format, @"^0?(?<width>\d*)(\.(?<precision>\d+))?(?<kind>[dfe])?$");
-        if (python.Success && (python.Groups["kind"].Success || python.Groups["precision"].Success || format.All(char.IsDigit)))
+        // Python's mini-language when the format ends with d/f/e, starts with a precision (.4), or is a zero-padded width (03);
+        // otherwise a .NET format string (000, 0.0000).
+        var python = PythonFormat.Match(format);
+        bool isPython = python.Success && (python.Groups["kind"].Success || format.StartsWith('.') || (python.Groups["zero"].Success && python.Groups["width"].Success && !python.Groups["precision"].Success));
+        if (isPython)
         {
-            int width = python.Groups["width"].Value.Length > 0 ? int.Parse(python.Groups["width"].Value, CultureInfo.InvariantCulture) : 0;
+            int width = python.Groups["width"].Success ? int.Parse(python.Groups["width"].Value, CultureInfo.InvariantCulture) : 0;
             int precision = python.Groups["precision"].Success ? int.Parse(python.Groups["precision"].Value, CultureInfo.InvariantCulture) : 6;
             string kind = python.Groups["kind"].Success ? python.Groups["kind"].Value : (integer ? "d" : "f");
             string text = kind switch
@@ -119,8 +124,7 @@ public sealed class ModelCheckpoint : Callback
                 "e" => value.ToString("0." + new string('0', precision) + "e+00", CultureInfo.InvariantCulture),
                 _ => value.ToString("F" + precision, CultureInfo.InvariantCulture),
             };
-            bool zeroPad = format.StartsWith('0') || format.All(char.IsDigit);
-            return zeroPad ? text.PadLeft(width, '0') : text.PadLeft(width);
+            return python.Groups["zero"].Success ? text.PadLeft(width, '0') : text.PadLeft(width);
         }
         return integer ? ((long)value).ToString(format, CultureInfo.InvariantCulture) : value.ToString(format, CultureInfo.InvariantCulture);
     }

@@ -141,14 +141,16 @@ public sealed class ConfusionMatrix
     public override string ToString()
     {
         var names = Enumerable.Range(0, Classes).Select(c => ClassNames?[c] ?? c.ToString(CultureInfo.InvariantCulture)).ToArray();
+        const string corner = "actual \\ predicted";
+        int first = Math.Max(corner.Length, names.Max(n => n.Length)) + 2;
         int width = Math.Max(names.Max(n => n.Length), _counts.Max().ToString(CultureInfo.InvariantCulture).Length) + 1;
         var b = new StringBuilder();
-        b.Append("actual \\ predicted".PadRight(width + 2));
+        b.Append(corner.PadRight(first));
         foreach (var n in names) b.Append(n.PadLeft(width));
         b.AppendLine("   recall");
         for (int a = 0; a < Classes; a++)
         {
-            b.Append(names[a].PadRight(width + 2));
+            b.Append(names[a].PadRight(first));
             for (int p = 0; p < Classes; p++) b.Append(this[a, p].ToString(CultureInfo.InvariantCulture).PadLeft(width));
             b.AppendLine("   " + Recall(a).ToString("0.000", CultureInfo.InvariantCulture));
         }

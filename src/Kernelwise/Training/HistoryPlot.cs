@@ -96,11 +96,17 @@ public static class HistoryPlot
         var names = Enumerable.Range(0, n).Select(c => matrix.ClassNames?[c] ?? c.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         var positions = Enumerable.Range(0, n).Select(i => (double)i).ToArray();
         plot.Axes.Bottom.SetTicks(positions, names);
+        if (names.Any(s => s.Length > 3))
+        {
+            plot.Axes.Bottom.TickLabelStyle.Rotation = -45;
+            plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
+            plot.Axes.Bottom.MinimumSize = 30 + 7 * names.Max(s => s.Length); // room for the slanted names above the axis label
+        }
         plot.Axes.Left.SetTicks(positions, names.Reverse().ToArray());
         plot.XLabel("predicted");
         plot.YLabel("actual");
         plot.Title(normalize ? "Confusion matrix (colour: fraction of each actual class)" : "Confusion matrix");
-        int side = size ?? Math.Clamp(120 + 48 * n, 400, 1600);
-        Plots.Save(plot, path, side + 80, side);
+        int side = size ?? Math.Clamp(160 + 48 * n, 400, 1600);
+        Plots.Save(plot, path, side + 80, side + (names.Any(s => s.Length > 3) ? 40 : 0));
     }
 }
