@@ -4,7 +4,7 @@ using Kernelwise.Layers.Convolutional;
 namespace Kernelwise.Models;
 
 /// <summary>Fluent builder methods for convolution layers. Each returns the builder.</summary>
-public static class ConvolutionalLayerExtensions
+public static partial class ConvolutionalLayerExtensions
 {
     /// <summary>Appends a <see cref="Layers.Convolutional.Conv2D"/> layer.</summary>
     public static Sequential Conv2D(this Sequential model, int filters, SpatialSize kernelSize, SpatialSize strides = default, Padding padding = default,
