@@ -54,10 +54,11 @@ public abstract class Callback
     public virtual void OnTestBatchEnd(int batch, IDictionary<string, double> logs) { }
 
     /// <summary>
-    /// Training was stopped in the middle of <paramref name="epoch"/> — by <c>Fit</c>'s cancellation token or an
-    /// interrupt request (Ctrl+C with <see cref="SaveOnInterrupt"/>) — after batch <paramref name="batch"/> finished
-    /// and its update was applied. <paramref name="logs"/> holds the running loss and metrics of the partial epoch.
-    /// <see cref="OnTrainEnd"/> follows.
+    /// Training was stopped before its last epoch — by <c>Fit</c>'s cancellation token or an interrupt request
+    /// (Ctrl+C with <see cref="SaveOnInterrupt"/>) — after batch <paramref name="batch"/> of <paramref name="epoch"/>
+    /// finished and its update was applied (in the middle of the epoch, or at its end when the request came during
+    /// the last batch or the validation pass). <paramref name="logs"/> holds the running loss and metrics of the
+    /// partial epoch, or the finished epoch's logs. <see cref="OnTrainEnd"/> follows.
     /// </summary>
     public virtual void OnInterrupt(int epoch, int batch, IDictionary<string, double> logs) { }
 

@@ -43,6 +43,7 @@ public sealed class TrainingCheckpoint : IDisposable
             Seen = r.ReadInt64();
             OptimizerType = r.ReadString();
             CreatedUtc = new DateTime(r.ReadInt64(), DateTimeKind.Utc);
+            BatchSize = r.ReadInt32();
         }
         catch (Exception e) when (e is EndOfStreamException or IOException or ArgumentException)
         {
@@ -73,6 +74,9 @@ public sealed class TrainingCheckpoint : IDisposable
 
     /// <summary>When it was written (UTC).</summary>
     public DateTime CreatedUtc { get; }
+
+    /// <summary>The training batch size of the run (a run resumed mid-epoch must use the same).</summary>
+    public int BatchSize { get; }
 
     internal double LossSum { get; }
 
@@ -168,6 +172,7 @@ public sealed class TrainingCheckpoint : IDisposable
             w.Write(finished ? 0L : session.Seen);
             w.Write(optimizer.GetType().Name);
             w.Write(DateTime.UtcNow.Ticks);
+            w.Write(session.BatchSize);
         })));
         using (var ms = new MemoryStream())
         {

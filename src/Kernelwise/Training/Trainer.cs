@@ -40,7 +40,9 @@ internal static class Trainer
         if (initialEpoch >= o.Epochs)
             throw new ArgumentException($"Nothing to train: training starts at epoch {initialEpoch}{(resume is null ? "" : $" (resumed from '{o.ResumeFrom}')")} but epochs={o.Epochs}. Pass a larger epochs.", "epochs");
 
-        var session = new TrainingSession(model, loaderSeed, metrics, callbacks) { Epoch = initialEpoch };
+        if (resume is { BatchesDone: > 0 } && resume.BatchSize != o.BatchSize)
+            throw new ArgumentException($"Checkpoint '{o.ResumeFrom}' was taken in the middle of an epoch with batchSize={resume.BatchSize}; resume it with the same batch size. Received batchSize={o.BatchSize}.", "batchSize");
+        var session = new TrainingSession(model, loaderSeed, o.BatchSize, metrics, callbacks) { Epoch = initialEpoch };
         var parameters = new TrainingParameters(o.Epochs, steps, o.Verbose, initialEpoch);
         foreach (var c in callbacks)
         {
@@ -153,7 +155,12 @@ internal static class Trainer
                 model.History.Record(epoch, epochLogs);
                 session.PendingLogs = null;
                 foreach (var c in callbacks) c.OnEpochCommitted(epoch, epochLogs);
-                if (o.CancellationToken.IsCancellationRequested || session.InterruptRequested) break;
+                if ((o.CancellationToken.IsCancellationRequested || session.InterruptRequested) && !model.StopTraining && epoch + 1 < o.Epochs)
+                {
+                    // Stopped at an epoch boundary: the checkpoint continues with the next epoch.
+                    foreach (var c in callbacks) c.OnInterrupt(epoch, session.BatchesDone - 1, epochLogs);
+                    break;
+                }
             }
         }
         finally

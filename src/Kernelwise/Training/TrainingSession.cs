@@ -13,15 +13,19 @@ internal sealed class TrainingSession
 {
     private volatile bool _interruptRequested;
 
-    public TrainingSession(Model model, int loaderSeed, IReadOnlyList<Metric> metrics, IReadOnlyList<Callback> callbacks)
+    public TrainingSession(Model model, int loaderSeed, int batchSize, IReadOnlyList<Metric> metrics, IReadOnlyList<Callback> callbacks)
     {
         Model = model;
+        BatchSize = batchSize;
         LoaderSeed = loaderSeed;
         Metrics = metrics;
         Callbacks = callbacks;
     }
 
     public Model Model { get; }
+
+    /// <summary>The training batch size.</summary>
+    public int BatchSize { get; }
 
     /// <summary>Seed of the training data loader's shuffle (drawn when <c>Fit</c> had no seed), so a resumed run sees the same order.</summary>
     public int LoaderSeed { get; }

@@ -84,6 +84,22 @@ public sealed class TrainingCheckpointTests : IDisposable
         AssertSameHistory(uninterrupted.History, resumed.History);
     }
 
+    [Fact]
+    public void Should_SaveAnEpochBoundary_When_InterruptedDuringTheLastBatch()
+    {
+        using var data = SyntheticData.Blocks(32, seed: 67);
+        using var model = Compiled(initSeed: 8);
+        using var cts = new CancellationTokenSource();
+        var save = new SaveOnInterrupt(Path.Combine(_dir, "stop-{epoch}.kwckpt"), handleCtrlC: false);
+        var cancel = new LambdaCallback(onTrainBatchEnd: (batch, _) => { if (batch == 1) cts.Cancel(); });
+        var history = model.Fit(data, epochs: 3, batchSize: 16, callbacks: new Callback[] { cancel, save }, cancellationToken: cts.Token, verbose: 0);
+        Assert.Equal(new[] { 0 }, history.Epochs);
+        Assert.Equal(Path.Combine(_dir, "stop-1.kwckpt"), save.SavedPath);
+        using var c = TrainingCheckpoint.Read(save.SavedPath!);
+        Assert.Equal(1, c.Epoch);
+        Assert.Equal(0, c.BatchesDone);
+    }
+
     private string WriteOne(string name)
     {
         using var data = SyntheticData.Blocks(16, seed: 64);
