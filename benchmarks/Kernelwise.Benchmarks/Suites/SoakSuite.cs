@@ -46,6 +46,7 @@ public sealed class SoakSuite : IBenchmarkSuite
             GC.WaitForPendingFinalizers();
             ResidentMb.Add(Stats.ResidentBytes() / (1024.0 * 1024.0));
             LiveTensors.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+            Console.Error.WriteLine($"  epoch {epoch + 1}: {EpochSeconds[^1]:0.0} s, resident {ResidentMb[^1]:0.0} MB, live tensors {LiveTensors[^1]}, loss {logs["loss"]:0.0000}, val_accuracy {logs["val_accuracy"]:0.0000}");
         }
     }
 

@@ -16,6 +16,7 @@ internal static class PyTorchWeights
     {
         var dict = new System.Collections.Specialized.OrderedDictionary();
         foreach (var (k, v) in tensors) dict[k] = v;
+        using var scope = NewDisposeScope(); // copies the pickler makes die here
         PyTorchPickler.PickleStateDict(stream, dict, leaveOpen: true);
     }
 
@@ -36,6 +37,8 @@ internal static class PyTorchWeights
                 pkl.CopyTo(ms);
                 PickleGuard.Check(ms.ToArray(), path);
             }
+            // The unpickler's intermediate tensors die with this scope; the state dict's tensors are detached from it.
+            using var scope = NewDisposeScope();
             Hashtable table = PyTorchUnpickler.UnpickleStateDict(new MemoryStream(bytes, writable: false));
             var result = new Dictionary<string, Tensor>();
             foreach (DictionaryEntry e in table)
@@ -43,6 +46,7 @@ internal static class PyTorchWeights
                 if (e.Key is string key && e.Value is Tensor t) result[key] = t;
                 else throw new CheckpointException(path, $"'{path}' holds an entry '{e.Key}' that is not a tensor; only state dicts of tensors can be loaded.");
             }
+            foreach (var t in result.Values) t.DetachFromDisposeScope();
             return result;
         }
         catch (Exception e) when (e is InvalidDataException or NotImplementedException or InvalidCastException or Razorvine.Pickle.PickleException or IndexOutOfRangeException)

@@ -68,7 +68,8 @@ internal static class Safetensors
         header.CopyTo(stream);
         foreach (var (_, t) in items)
         {
-            using var cpu = t.detach().cpu().contiguous();
+            using var scope = NewDisposeScope();
+            var cpu = t.detach().cpu().contiguous();
             if (cpu.numel() > 0) stream.Write(cpu.bytes);
         }
     }

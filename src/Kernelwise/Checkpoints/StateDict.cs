@@ -15,6 +15,7 @@ internal static class StateDict
     {
         var result = new List<KeyValuePair<string, Tensor>>();
         using var _ = no_grad();
+        using var scope = NewDisposeScope(); // intermediates (detach, cpu) die here; the copies are detached from it
         foreach (var (name, t) in module.state_dict())
             result.Add(new(name, t.detach().cpu().clone().DetachFromDisposeScope()));
         return result;
@@ -31,6 +32,7 @@ internal static class StateDict
     /// <param name="strict">When false, missing and unexpected names are allowed (mis-shaped tensors never are).</param>
     public static void Apply(nn.Module module, IReadOnlyDictionary<string, Tensor> source, string path, string modelName, bool strict = true)
     {
+        using var scope = NewDisposeScope();
         var target = module.state_dict();
         var missing = target.Keys.Where(k => !source.ContainsKey(k)).ToList();
         var unexpected = source.Keys.Where(k => !target.ContainsKey(k)).ToList();

@@ -79,4 +79,34 @@ public class TrainerTests
             Assert.False(BitIdentical(watcher.After[2], watcher.After[3]), "the last, shorter window was not applied");
         }
     }
+
+    public class NativeMemory
+    {
+        [Fact]
+        public void Should_KeepLiveTensorsFlat_When_CheckpointingAndSnapshottingEveryEpoch()
+        {
+            var dir = TempDir("kw-live-");
+            try
+            {
+                using var data = SyntheticData.Blocks(48, seed: 91);
+                using var model = Build(NoisyNet(), new Adam(0.01) { ClipNorm = 1 });
+                var live = new List<long>();
+                var callbacks = new Callback[]
+                {
+                    new Kernelwise.Callbacks.LearningRateScheduler(new Kernelwise.Schedules.CosineAnnealing(6, warmupSteps: 1)),
+                    new EarlyStopping("loss", patience: 10, restoreBestWeights: true),
+                    new ModelCheckpoint(Path.Combine(dir, "last.kwckpt")),
+                    new ModelCheckpoint(Path.Combine(dir, "w.pt"), saveWeightsOnly: true),
+                    new LambdaCallback(onEpochBegin: (_, _) => live.Add(TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount)),
+                };
+                model.Fit(data, epochs: 5, batchSize: 16, validationData: data, callbacks: callbacks, verbose: 0);
+                Assert.Equal(5, live.Count);
+                Assert.True(live[4] == live[2], $"live tensors at the start of each epoch: {string.Join(", ", live)}");
+            }
+            finally
+            {
+                Directory.Delete(dir, true);
+            }
+        }
+    }
 }
