@@ -39,7 +39,7 @@ public readonly struct SpatialSize : IEquatable<SpatialSize>
         if (_values!.Length == 1) r = Enumerable.Repeat(_values[0], rank).ToArray();
         else if (_values.Length == rank) r = (int[])_values.Clone();
         else
-            throw new ArgumentException($"Invalid value for argument {argument} of {layerType}. Expected 1 or {rank} values. Received {argument}={this}.", argument);
+            throw new ArgumentException($"Invalid value for argument {argument} of {layerType}. Expected {(rank == 1 ? "1 value" : $"1 or {rank} values")}. Received {argument}={this}.", argument);
         foreach (var v in r)
         {
             if (v < minimum)

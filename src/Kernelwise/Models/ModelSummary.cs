@@ -12,7 +12,9 @@ namespace Kernelwise.Models;
 /// </summary>
 /// <remarks>
 /// Receptive field r and jump j per spatial dimension start at 1 and follow r ← r + (d(k − 1))·j, j ← j·s for every
-/// window (convolution or pooling). Batch-norm running statistics count as non-trainable (Keras's convention);
+/// window (convolution or pooling); see <see cref="Shapes.ReceptiveField"/> for the layers after which they are not
+/// defined ("-"). MACs count the multiply-accumulates of weights (convolutions, dense layers) and the scale-and-shift
+/// of normalization layers at inference; pooling, activations and resampling count 0. Batch-norm running statistics count as non-trainable (Keras's convention);
 /// <see cref="PyTorchParameterCount"/> gives the count PyTorch's <c>parameters()</c> reports, which leaves them out.
 /// </remarks>
 public sealed class ModelSummary
@@ -72,6 +74,8 @@ public sealed class ModelSummary
         foreach (var row in table) b.AppendLine(Line(row, widths));
         b.AppendLine(new string('═', total));
         foreach (var line in TotalLines()) b.AppendLine(line);
+        b.AppendLine(new string('─', total));
+        foreach (var line in Legend) b.AppendLine(line);
         return b.ToString();
     }
 
@@ -90,6 +94,8 @@ public sealed class ModelSummary
         }
         b.AppendLine();
         foreach (var line in TotalLines()) b.AppendLine("- " + line);
+        b.AppendLine();
+        b.AppendLine("_" + string.Join(" ", Legend) + "_");
         return b.ToString();
     }
 
@@ -99,8 +105,23 @@ public sealed class ModelSummary
         yield return $"Trainable params: {N(Totals.Trainable)} ({Bytes(Totals.Trainable * 4)})";
         yield return $"Non-trainable params: {N(Totals.NonTrainable)} ({Bytes(Totals.NonTrainable * 4)})";
         yield return $"PyTorch parameter count (trainable tensors only): {N(PyTorchParameterCount)}";
-        yield return $"Multiply-accumulates per sample: {N(MultiplyAccumulates)}";
+        yield return $"Multiply-accumulates per sample: {N(MultiplyAccumulates)}{Scaled(MultiplyAccumulates)}";
         yield return $"Activations per sample: {N(ActivationElements)} values ({Bytes(ActivationBytes)})";
+    }
+
+    /// <summary>What the receptive-field and jump columns mean, printed under the table.</summary>
+    internal static readonly string[] Legend =
+    {
+        "Receptive field: input pixels (per spatial dimension) that one output unit depends on. Jump: input pixels between neighbouring output units.",
+        "\"-\": not defined — the output is not spatial, or an earlier layer upsamples (UpSampling2D, a strided transposed convolution) or reshapes.",
+    };
+
+    private static string Scaled(long v)
+    {
+        if (v < 1_000_000) return "";
+        return v < 1_000_000_000
+            ? " (" + (v / 1e6).ToString("0.00", CultureInfo.InvariantCulture) + " M)"
+            : " (" + (v / 1e9).ToString("0.00", CultureInfo.InvariantCulture) + " G)";
     }
 
     private static string[] Cells(LayerDescription r) => new[]

@@ -84,22 +84,7 @@ public sealed class Sequential
             int[]? rfIn = rf, jumpIn = jump;
             if (rf is not null && jump is not null)
             {
-                if (window is not null && window.Kernel.Length == rf.Length)
-                {
-                    var r2 = new int[rf.Length];
-                    var j2 = new int[rf.Length];
-                    for (int i = 0; i < rf.Length; i++)
-                    {
-                        r2[i] = rf[i] + window.Dilation[i] * (window.Kernel[i] - 1) * jump[i];
-                        j2[i] = jump[i] * window.Stride[i];
-                    }
-                    rf = r2;
-                    jump = j2;
-                }
-                else if (output.Rank != shape.Rank)
-                {
-                    rf = jump = null; // no longer spatial (Flatten, Dense, global pooling)
-                }
+                (rf, jump) = Shapes.ReceptiveField.Propagate(rf, jump, shape, output, window);
             }
             rows.Add(new LayerDescription(layer, shape, output, layer.CountParameters(shape), layer.CountMultiplyAccumulates(shape, output),
                 depth, rf is null ? null : (int[])rf.Clone(), jump is null ? null : (int[])jump.Clone()));

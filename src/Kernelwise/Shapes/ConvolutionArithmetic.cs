@@ -5,7 +5,7 @@ namespace Kernelwise.Shapes;
 /// build time, with plain integers — no tensors.
 /// <list type="bullet">
 /// <item>Convolution and pooling: ⌊(n + p_before + p_after − d(k − 1) − 1) / s⌋ + 1 (with symmetric padding p: n + 2p).</item>
-/// <item>Transposed convolution: (n − 1)s − 2p + d(k − 1) + output_padding + 1.</item>
+/// <item>Transposed convolution: (n − 1)s − 2p + d(k − 1) + output_padding + 1; with "same", n·s.</item>
 /// <item>"Same" padding (TensorFlow's rule): output ⌈n / s⌉, total padding max((out − 1)s + d(k − 1) + 1 − n, 0),
 /// split with the odd element at the end.</item>
 /// </list>
@@ -35,6 +35,96 @@ public static class ConvolutionArithmetic
     /// <summary>Output length of a transposed convolution: (n − 1)s − 2p + d(k − 1) + outputPadding + 1.</summary>
     public static int TransposedOutputSize(int n, int kernel, int stride = 1, int padding = 0, int dilation = 1, int outputPadding = 0)
         => (n - 1) * stride - 2 * padding + dilation * (kernel - 1) + outputPadding + 1;
+
+    /// <summary>
+    /// Output length of a transposed convolution whose full output ((n − 1)s + d(k − 1) + 1 values) is cropped by
+    /// <paramref name="cropBefore"/> at the start and <paramref name="cropAfter"/> at the end (a negative crop extends),
+    /// then extended by <paramref name="outputPadding"/> at the end:
+    /// (n − 1)s + d(k − 1) + 1 − cropBefore − cropAfter + outputPadding. With symmetric crops p this is
+    /// <see cref="TransposedOutputSize(int, int, int, int, int, int)"/>. May be below 1 — callers report that.
+    /// </summary>
+    public static int TransposedOutputSize(int n, int kernel, int stride, int cropBefore, int cropAfter, int dilation, int outputPadding)
+    {
+        long size = (long)(n - 1) * stride + EffectiveKernel(kernel, dilation) - cropBefore - cropAfter + outputPadding;
+        return (int)Math.Clamp(size, int.MinValue, int.MaxValue);
+    }
+
+    /// <summary>
+    /// "Same" cropping of a transposed convolution along one dimension, so that the output has n·s elements (Keras's
+    /// <c>Conv2DTranspose(padding="same")</c>, the adjoint of a "same" convolution with the same stride): the full
+    /// output (n − 1)s + d(k − 1) + 1 is cropped by d(k − 1) + 1 − s in total, the odd element at the end. When the
+    /// dilated kernel is shorter than the stride, nothing is cropped and the output is extended at the end by
+    /// s − (d(k − 1) + 1) instead (returned as a negative <c>After</c>).
+    /// </summary>
+    public static (int Before, int After) TransposedSameCropping(int kernel, int stride = 1, int dilation = 1)
+    {
+        int total = EffectiveKernel(kernel, dilation) - stride;
+        if (total < 0) return (0, total);
+        int before = total / 2;
+        return (before, total - before);
+    }
+
+    /// <summary>
+    /// Resolves a layer's padding into (before, after) amounts per spatial dimension of <paramref name="spatial"/>:
+    /// TensorFlow's rule for <see cref="PaddingMode.Same"/> (see <see cref="SamePadding"/>), the explicit symmetric
+    /// amounts otherwise (zeros for <see cref="PaddingMode.Valid"/>).
+    /// </summary>
+    public static (int[] Before, int[] After) ResolvePadding(PaddingMode mode, int[] explicitAmounts, int[] spatial, int[] kernel, int[] strides, int[] dilation)
+    {
+        ArgumentNullException.ThrowIfNull(spatial);
+        int rank = spatial.Length;
+        var before = new int[rank];
+        var after = new int[rank];
+        for (int i = 0; i < rank; i++)
+        {
+            if (mode == PaddingMode.Same)
+                (before[i], after[i]) = SamePadding(spatial[i], kernel[i], strides[i], dilation[i]);
+            else if (mode == PaddingMode.Explicit)
+                before[i] = after[i] = explicitAmounts[i];
+        }
+        return (before, after);
+    }
+
+    /// <summary>
+    /// Output sizes of a sliding window (convolution or pooling) over <paramref name="spatial"/>, or the reason there
+    /// is none: the (dilated) window is larger than the padded input in some dimension. <paramref name="window"/>
+    /// names the window in the message ("kernel", "pool size").
+    /// </summary>
+    internal static int[] SlidingOutputSizes(int[] spatial, int[] kernel, int[] strides, int[] dilation, int[] before, int[] after,
+        string window, out string? problem)
+    {
+        var names = SpatialDimensionNames(spatial.Length);
+        var sizes = new int[spatial.Length];
+        problem = null;
+        for (int i = 0; i < spatial.Length; i++)
+        {
+            int n = spatial[i];
+            int padded = n + before[i] + after[i];
+            int span = EffectiveKernel(kernel[i], dilation[i]);
+            if (span > padded)
+            {
+                string text = dilation[i] == 1
+                    ? $"{window} {kernel[i]}"
+                    : $"dilated {window} {span} (d(k − 1) + 1 = {dilation[i]}·({kernel[i]} − 1) + 1)";
+                problem = $"{text} is larger than the padded input {padded} ({n} + {before[i]} + {after[i]}) in dimension {names[i]}.";
+                return sizes;
+            }
+            sizes[i] = OutputSize(n, kernel[i], strides[i], before[i], after[i], dilation[i]);
+        }
+        return sizes;
+    }
+
+    /// <summary>The names of the spatial dimensions for messages: length; height, width; depth, height, width.</summary>
+    internal static string[] SpatialDimensionNames(int rank) => rank switch
+    {
+        1 => new[] { "length" },
+        2 => new[] { "height", "width" },
+        3 => new[] { "depth", "height", "width" },
+        _ => Enumerable.Range(0, rank).Select(i => $"spatial dimension {i}").ToArray(),
+    };
+
+    /// <summary>The layout of an input with <paramref name="rank"/> spatial dimensions, for rank errors: "channels, height, width".</summary>
+    internal static string Layout(int rank) => "channels, " + string.Join(", ", SpatialDimensionNames(rank));
 
     /// <summary>
     /// TensorFlow's "same" padding along one dimension: (before, after) such that the output has ⌈n / s⌉ elements.

@@ -5,7 +5,8 @@ namespace Kernelwise.Layers.Core;
 
 /// <summary>
 /// Randomly zeroes a fraction <see cref="Rate"/> of the inputs during training and scales the rest by 1/(1 − rate);
-/// the identity at evaluation and prediction.
+/// the identity at evaluation and prediction — Keras's <c>Dropout</c>, PyTorch's <c>nn.Dropout</c>. Any shape, same
+/// shape out; no parameters. For convolutional feature maps see <see cref="SpatialDropout2D"/>.
 /// </summary>
 public sealed class Dropout : Layer
 {

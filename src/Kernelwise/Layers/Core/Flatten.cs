@@ -3,7 +3,10 @@ using static TorchSharp.torch;
 
 namespace Kernelwise.Layers.Core;
 
-/// <summary>Flattens each sample to one dimension: (C, H, W) → (C·H·W), in NCHW order (PyTorch's order, not Keras's NHWC).</summary>
+/// <summary>
+/// Flattens each sample to one dimension: (C, H, W) → (C·H·W), in NCHW order (PyTorch's order, not Keras's NHWC) —
+/// Keras's <c>Flatten</c>, PyTorch's <c>nn.Flatten()</c>. No parameters; the summary's receptive field ends here.
+/// </summary>
 public sealed class Flatten : Layer
 {
     /// <summary>Creates the layer.</summary>

@@ -1,7 +1,7 @@
 namespace Kernelwise.Layers.Pooling;
 
 /// <summary>
-/// 2D average pooling over (channels, height, width) — Keras's <c>AveragePooling2D</c>. Output
+/// 2D average pooling over (channels, height, width) — Keras's <c>AveragePooling2D</c>, PyTorch's <c>nn.AvgPool2d</c>. Output
 /// (channels, ⌊(H + p − k)/s⌋ + 1, ⌊(W + p − k)/s⌋ + 1); no parameters.
 /// </summary>
 public sealed class AveragePooling2D : BasePooling

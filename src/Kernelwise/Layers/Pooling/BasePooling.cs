@@ -108,7 +108,9 @@ public abstract class BasePooling : Layer
         var (before, after) = ResolvePadding(input);
         long[] k = PoolSize.Select(v => (long)v).ToArray();
         long[] s = Strides.Select(v => (long)v).ToArray();
-        bool symmetric = before.SequenceEqual(after);
+        // libtorch's avg_pool3d refuses an input smaller than the window even when the padding covers it: pad
+        // explicitly then, as for asymmetric "same" padding.
+        bool symmetric = before.SequenceEqual(after) && !input.Spatial.Zip(PoolSize).Any(p => p.First < p.Second);
         long[] sym = symmetric ? before.Select(v => (long)v).ToArray() : new long[Rank];
         long[]? pairs = null;
         if (!symmetric)

@@ -1,7 +1,7 @@
 namespace Kernelwise.Layers.Pooling;
 
 /// <summary>
-/// 2D max pooling over (channels, height, width) — Keras's <c>MaxPooling2D</c>. Output
+/// 2D max pooling over (channels, height, width) — Keras's <c>MaxPooling2D</c>, PyTorch's <c>nn.MaxPool2d</c>. Output
 /// (channels, ⌊(H + p − k)/s⌋ + 1, ⌊(W + p − k)/s⌋ + 1); no parameters.
 /// </summary>
 public sealed class MaxPooling2D : BasePooling

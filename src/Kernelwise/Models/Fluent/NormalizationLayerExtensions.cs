@@ -8,4 +8,8 @@ public static class NormalizationLayerExtensions
     /// <summary>Appends a <see cref="Layers.Normalization.BatchNormalization"/> layer.</summary>
     public static Sequential BatchNormalization(this Sequential model, double momentum = 0.1, double epsilon = 1e-5, string? name = null)
         => model.Add(new BatchNormalization(momentum, epsilon, name));
+
+    /// <summary>Appends a <see cref="Layers.Normalization.LayerNormalization"/> layer (same shape in and out).</summary>
+    public static Sequential LayerNormalization(this Sequential model, NormalizationAxes axes = NormalizationAxes.Channels, double epsilon = 1e-5, string? name = null)
+        => model.Add(new LayerNormalization(axes, epsilon, name));
 }

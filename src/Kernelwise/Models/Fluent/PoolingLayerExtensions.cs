@@ -20,4 +20,48 @@ public static class PoolingLayerExtensions
     /// <summary>Appends a <see cref="Layers.Pooling.GlobalAveragePooling2D"/> layer.</summary>
     public static Sequential GlobalAveragePooling2D(this Sequential model, bool keepDims = false, string? name = null)
         => model.Add(new GlobalAveragePooling2D(keepDims, name));
+
+    /// <summary>Appends a <see cref="Layers.Pooling.MaxPooling1D"/> layer: (C, L) → (C, L').</summary>
+    public static Sequential MaxPooling1D(this Sequential model, SpatialSize poolSize = default, SpatialSize strides = default, Padding padding = default, string? name = null)
+        => model.Add(new MaxPooling1D(poolSize, strides, padding, name));
+
+    /// <summary>Appends a <see cref="Layers.Pooling.MaxPooling3D"/> layer: (C, D, H, W) → (C, D', H', W').</summary>
+    public static Sequential MaxPooling3D(this Sequential model, SpatialSize poolSize = default, SpatialSize strides = default, Padding padding = default, string? name = null)
+        => model.Add(new MaxPooling3D(poolSize, strides, padding, name));
+
+    /// <summary>Appends an <see cref="Layers.Pooling.AveragePooling1D"/> layer: (C, L) → (C, L').</summary>
+    public static Sequential AveragePooling1D(this Sequential model, SpatialSize poolSize = default, SpatialSize strides = default, Padding padding = default, string? name = null)
+        => model.Add(new AveragePooling1D(poolSize, strides, padding, name));
+
+    /// <summary>Appends an <see cref="Layers.Pooling.AveragePooling3D"/> layer: (C, D, H, W) → (C, D', H', W').</summary>
+    public static Sequential AveragePooling3D(this Sequential model, SpatialSize poolSize = default, SpatialSize strides = default, Padding padding = default, string? name = null)
+        => model.Add(new AveragePooling3D(poolSize, strides, padding, name));
+
+    /// <summary>Appends a <see cref="Layers.Pooling.GlobalAveragePooling1D"/> layer: (C, L) → (C).</summary>
+    public static Sequential GlobalAveragePooling1D(this Sequential model, bool keepDims = false, string? name = null)
+        => model.Add(new GlobalAveragePooling1D(keepDims, name));
+
+    /// <summary>Appends a <see cref="Layers.Pooling.GlobalAveragePooling3D"/> layer: (C, D, H, W) → (C).</summary>
+    public static Sequential GlobalAveragePooling3D(this Sequential model, bool keepDims = false, string? name = null)
+        => model.Add(new GlobalAveragePooling3D(keepDims, name));
+
+    /// <summary>Appends a <see cref="Layers.Pooling.GlobalMaxPooling1D"/> layer: (C, L) → (C).</summary>
+    public static Sequential GlobalMaxPooling1D(this Sequential model, bool keepDims = false, string? name = null)
+        => model.Add(new GlobalMaxPooling1D(keepDims, name));
+
+    /// <summary>Appends a <see cref="Layers.Pooling.GlobalMaxPooling2D"/> layer: (C, H, W) → (C).</summary>
+    public static Sequential GlobalMaxPooling2D(this Sequential model, bool keepDims = false, string? name = null)
+        => model.Add(new GlobalMaxPooling2D(keepDims, name));
+
+    /// <summary>Appends a <see cref="Layers.Pooling.GlobalMaxPooling3D"/> layer: (C, D, H, W) → (C).</summary>
+    public static Sequential GlobalMaxPooling3D(this Sequential model, bool keepDims = false, string? name = null)
+        => model.Add(new GlobalMaxPooling3D(keepDims, name));
+
+    /// <summary>Appends an <see cref="Layers.Pooling.AdaptiveAveragePooling1D"/> layer: (C, L) → (C, outputSize).</summary>
+    public static Sequential AdaptiveAveragePooling1D(this Sequential model, SpatialSize outputSize, string? name = null)
+        => model.Add(new AdaptiveAveragePooling1D(outputSize, name));
+
+    /// <summary>Appends an <see cref="Layers.Pooling.AdaptiveAveragePooling3D"/> layer: (C, D, H, W) → (C, *outputSize).</summary>
+    public static Sequential AdaptiveAveragePooling3D(this Sequential model, SpatialSize outputSize, string? name = null)
+        => model.Add(new AdaptiveAveragePooling3D(outputSize, name));
 }

@@ -1,0 +1,26 @@
+namespace Kernelwise.Layers.Convolutional;
+
+/// <summary>
+/// 2D transposed convolution over (channels, height, width) inputs — Keras's <c>Conv2DTranspose</c>, PyTorch's <c>nn.ConvTranspose2d</c>: learned upsampling in decoders, segmentation heads and GAN generators.
+/// Output (filters, H', W'), each size (n − 1)s − 2p + d(k − 1) + output_padding + 1 (n·s with <see cref="Padding.Same"/>).
+/// Weights [C, filters/groups, kH, kW] (PyTorch's layout); parameters k·C·(filters/groups) + filters. See <see cref="BaseConvTranspose"/>.
+/// </summary>
+public sealed class Conv2DTranspose : BaseConvTranspose
+{
+    /// <summary>Creates a 2D transposed convolution.</summary>
+    /// <param name="filters">Number of output channels.</param>
+    /// <param name="kernelSize">Kernel height and width (one int for a square kernel).</param>
+    /// <param name="strides">Upsampling factor (default 1).</param>
+    /// <param name="padding"><see cref="Padding.Valid"/> (default, p = 0), <see cref="Padding.Same"/> (output n·s) or explicit amounts p cropped from both sides.</param>
+    /// <param name="outputPadding">Extra output at the end of each dimension (default 0); must be smaller than the stride or the dilation.</param>
+    /// <param name="dilation">Spacing between kernel taps (default 1).</param>
+    /// <param name="groups">Channel groups (default 1).</param>
+    /// <param name="useBias">Whether to add a bias per filter.</param>
+    /// <param name="activation">Activation applied to the output.</param>
+    /// <param name="name">Layer name; generated when null (<c>conv2d_transpose</c>, ...).</param>
+    public Conv2DTranspose(int filters, SpatialSize kernelSize, SpatialSize strides = default, Padding padding = default, SpatialSize outputPadding = default,
+        SpatialSize dilation = default, int groups = 1, bool useBias = true, Activation activation = Activation.Linear, string? name = null)
+        : base(2, filters, kernelSize, strides, padding, outputPadding, dilation, groups, useBias, activation, name)
+    {
+    }
+}

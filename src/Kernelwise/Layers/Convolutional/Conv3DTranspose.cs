@@ -1,0 +1,26 @@
+namespace Kernelwise.Layers.Convolutional;
+
+/// <summary>
+/// 3D transposed convolution over (channels, depth, height, width) inputs — Keras's <c>Conv3DTranspose</c>, PyTorch's <c>nn.ConvTranspose3d</c>: learned upsampling of volumes (3D U-Net decoders).
+/// Output (filters, D', H', W'), each size (n − 1)s − 2p + d(k − 1) + output_padding + 1 (n·s with <see cref="Padding.Same"/>).
+/// Weights [C, filters/groups, kD, kH, kW] (PyTorch's layout); parameters k·C·(filters/groups) + filters. See <see cref="BaseConvTranspose"/>.
+/// </summary>
+public sealed class Conv3DTranspose : BaseConvTranspose
+{
+    /// <summary>Creates a 3D transposed convolution.</summary>
+    /// <param name="filters">Number of output channels.</param>
+    /// <param name="kernelSize">Kernel depth, height and width (one int for a cube).</param>
+    /// <param name="strides">Upsampling factor (default 1).</param>
+    /// <param name="padding"><see cref="Padding.Valid"/> (default, p = 0), <see cref="Padding.Same"/> (output n·s) or explicit amounts p cropped from both sides.</param>
+    /// <param name="outputPadding">Extra output at the end of each dimension (default 0); must be smaller than the stride or the dilation.</param>
+    /// <param name="dilation">Spacing between kernel taps (default 1).</param>
+    /// <param name="groups">Channel groups (default 1).</param>
+    /// <param name="useBias">Whether to add a bias per filter.</param>
+    /// <param name="activation">Activation applied to the output.</param>
+    /// <param name="name">Layer name; generated when null (<c>conv3d_transpose</c>, ...).</param>
+    public Conv3DTranspose(int filters, SpatialSize kernelSize, SpatialSize strides = default, Padding padding = default, SpatialSize outputPadding = default,
+        SpatialSize dilation = default, int groups = 1, bool useBias = true, Activation activation = Activation.Linear, string? name = null)
+        : base(3, filters, kernelSize, strides, padding, outputPadding, dilation, groups, useBias, activation, name)
+    {
+    }
+}

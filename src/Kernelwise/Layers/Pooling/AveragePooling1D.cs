@@ -1,0 +1,18 @@
+namespace Kernelwise.Layers.Pooling;
+
+/// <summary>
+/// 1D average pooling over (channels, length): the mean of each window (padding excluded from the count) — Keras's <c>AveragePooling1D</c>, PyTorch's <c>nn.AvgPool1d</c>.
+/// Output (channels, ⌊(L + p − k)/s⌋ + 1) (⌈n/s⌉ with <see cref="Padding.Same"/>); no parameters.
+/// </summary>
+public sealed class AveragePooling1D : BasePooling
+{
+    /// <summary>Creates the layer.</summary>
+    /// <param name="poolSize">Window length (default 2).</param>
+    /// <param name="strides">Step; defaults to the pool size.</param>
+    /// <param name="padding">Valid (default), Same, or explicit amounts of at most half the window.</param>
+    /// <param name="name">Layer name; generated when null.</param>
+    public AveragePooling1D(SpatialSize poolSize = default, SpatialSize strides = default, Padding padding = default, string? name = null)
+        : base(1, PoolingKind.Average, poolSize.IsEmpty ? 2 : poolSize, strides, padding, name)
+    {
+    }
+}

@@ -1,0 +1,18 @@
+namespace Kernelwise.Layers.Pooling;
+
+/// <summary>
+/// 3D max pooling over (channels, depth, height, width): the largest value of each window — Keras's <c>MaxPooling3D</c>, PyTorch's <c>nn.MaxPool3d</c>.
+/// Output (channels, D', H', W'), each ⌊(n + p − k)/s⌋ + 1 (⌈n/s⌉ with <see cref="Padding.Same"/>); no parameters.
+/// </summary>
+public sealed class MaxPooling3D : BasePooling
+{
+    /// <summary>Creates the layer.</summary>
+    /// <param name="poolSize">Window depth, height and width (default 2).</param>
+    /// <param name="strides">Step; defaults to the pool size.</param>
+    /// <param name="padding">Valid (default), Same, or explicit amounts of at most half the window.</param>
+    /// <param name="name">Layer name; generated when null.</param>
+    public MaxPooling3D(SpatialSize poolSize = default, SpatialSize strides = default, Padding padding = default, string? name = null)
+        : base(3, PoolingKind.Max, poolSize.IsEmpty ? 2 : poolSize, strides, padding, name)
+    {
+    }
+}
