@@ -1,3 +1,4 @@
+using Kernelwise.Checkpoints;
 using Kernelwise.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -25,10 +26,9 @@ namespace Kernelwise.Zoo;
 /// are PyTorch's on both sides, and tensor layouts are PyTorch's (convolution weights [out, in, kh, kw], dense
 /// weights [out, in]), so values copy without transposition. The rule holds for the zoo's models; applied to other
 /// models it yields names no torchvision model has.</para>
-/// <para>Files: <see cref="LoadSafetensors"/> reads a safetensors file with torchvision's names (what
-/// <c>safetensors.torch.save_file(torchvision_model.state_dict(), path)</c> writes), <see cref="SaveSafetensors"/>
-/// writes one that PyTorch loads into the torchvision model with <c>load_state_dict</c>. PyTorch <c>.pth</c> files
-/// can be read into a dictionary with TorchSharp.PyBridge and passed to <see cref="LoadStateDict"/>.</para>
+/// <para>Files: <see cref="LoadWeights"/> reads a torchvision state dict saved as safetensors or with
+/// <c>torch.save</c> (<c>.pth</c>, as torchvision's published weights are), without running code from the file;
+/// <see cref="SaveWeights"/> writes one that PyTorch loads into the torchvision model with <c>load_state_dict</c>.</para>
 /// </remarks>
 public static class Torchvision
 {
@@ -128,14 +128,21 @@ public static class Torchvision
     }
 
     /// <summary>
-    /// Loads a safetensors file holding a torchvision state dict into <paramref name="model"/> (see
-    /// <see cref="LoadStateDict"/>). Errors name the file.
+    /// Loads a file holding a torchvision state dict into <paramref name="model"/> (see <see cref="LoadStateDict"/>):
+    /// safetensors (<c>.safetensors</c>, what <c>safetensors.torch.save_file(model.state_dict(), path)</c> writes) or a
+    /// PyTorch state dict (<c>.pt</c>/<c>.pth</c>, what <c>torch.save(model.state_dict(), path)</c> writes — torchvision's
+    /// downloadable weights). PyTorch files are checked before unpickling: only tensors and dictionaries are
+    /// accepted, so loading never runs code from the file. Errors name the file.
     /// </summary>
-    public static void LoadSafetensors(Model model, string path, bool strict = true)
+    /// <param name="model">A zoo model.</param>
+    /// <param name="path">The file.</param>
+    /// <param name="strict">Refuse tensors the model does not have.</param>
+    public static void LoadWeights(Model model, string path, bool strict = true)
     {
         ArgumentNullException.ThrowIfNull(model);
         Guard.NotEmpty(path);
-        var tensors = SafetensorsFormat.Read(path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"Weights file '{path}' does not exist.", path);
+        var tensors = FormatOf(path) == WeightsFormat.Safetensors ? Safetensors.Read(File.ReadAllBytes(path), path) : PyTorchWeights.Read(path);
         try
         {
             LoadStateDict(model, tensors, strict);
@@ -151,22 +158,39 @@ public static class Torchvision
     }
 
     /// <summary>
-    /// Writes the model's weights and buffers to a safetensors file under torchvision's names, for
-    /// <c>torchvision_model.load_state_dict(safetensors.torch.load_file(path))</c> in PyTorch.
+    /// Writes the model's weights and buffers under torchvision's names, as safetensors (<c>.safetensors</c>) or a
+    /// PyTorch state dict (<c>.pt</c>/<c>.pth</c>), for <c>torchvision_model.load_state_dict(...)</c> in PyTorch.
     /// </summary>
-    public static void SaveSafetensors(Model model, string path)
+    public static void SaveWeights(Model model, string path)
     {
         ArgumentNullException.ThrowIfNull(model);
         Guard.NotEmpty(path);
+        var format = FormatOf(path);
         var tensors = ExportStateDict(model);
         try
         {
-            SafetensorsFormat.Write(path, tensors);
+            var full = Path.GetFullPath(path);
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            using var stream = new FileStream(full, FileMode.Create, FileAccess.Write);
+            var ordered = tensors.OrderBy(kv => kv.Key, StringComparer.Ordinal);
+            if (format == WeightsFormat.Safetensors) Safetensors.Write(stream, ordered, new Dictionary<string, string> { ["format"] = "pt" });
+            else PyTorchWeights.Write(stream, ordered);
         }
         finally
         {
             foreach (var t in tensors.Values) t.Dispose();
         }
+    }
+
+    private static WeightsFormat FormatOf(string path)
+    {
+        string ext = Path.GetExtension(path).ToLowerInvariant();
+        return ext switch
+        {
+            ".safetensors" => WeightsFormat.Safetensors,
+            ".pt" or ".pth" => WeightsFormat.PyTorch,
+            _ => throw new ArgumentException($"Invalid value for argument path. Expected a .safetensors, .pt or .pth file. Received path='{path}'.", nameof(path)),
+        };
     }
 
     private static string Name(Model model) => model.Name;

@@ -103,17 +103,19 @@ public class TorchvisionTests
             foreach (var key in a.Keys) Assert.True(a[key].equal(b[key]).all().item<bool>(), $"{key} differs after the round trip");
         }
 
-        [Fact]
-        public void Should_ReproduceEveryTensor_When_RoundTrippedThroughASafetensorsFile()
+        [Theory]
+        [InlineData(".safetensors")]
+        [InlineData(".pth")]
+        public void Should_ReproduceEveryTensor_When_RoundTrippedThroughAFile(string extension)
         {
-            var path = Path.Combine(Path.GetTempPath(), $"kernelwise-resnet-{Guid.NewGuid():N}.safetensors");
+            var path = Path.Combine(Path.GetTempPath(), $"kernelwise-resnet-{Guid.NewGuid():N}{extension}");
             try
             {
                 using var source = ResNet.Create(18, numClasses: 10, inputChannels: 1, inputSize: 28, width: 8).Build(Device.Cpu);
                 using var target = ResNet.Create(18, numClasses: 10, inputChannels: 1, inputSize: 28, width: 8).Build(Device.Cpu);
                 Randomize(source, 3);
-                Torchvision.SaveSafetensors(source, path);
-                Torchvision.LoadSafetensors(target, path);
+                Torchvision.SaveWeights(source, path);
+                Torchvision.LoadWeights(target, path);
                 var a = source.Network.state_dict();
                 var b = target.Network.state_dict();
                 foreach (var key in a.Keys) Assert.True(a[key].equal(b[key]).all().item<bool>(), $"{key} differs after the round trip");
@@ -181,12 +183,30 @@ public class TorchvisionTests
             try
             {
                 using var model = LeNet.LeNet5().Build(Device.Cpu);
-                Torchvision.SaveSafetensors(model, path);
+                Torchvision.SaveWeights(model, path);
                 var bytes = File.ReadAllBytes(path);
                 File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
-                var e = Assert.Throws<InvalidDataException>(() => Torchvision.LoadSafetensors(model, path));
-                Assert.StartsWith($"'{path}' is not a valid safetensors file: tensor '", e.Message);
-                Assert.Contains("outside the", e.Message);
+                var e = Assert.ThrowsAny<IOException>(() => Torchvision.LoadWeights(model, path));
+                Assert.Contains(path, e.Message);
+            }
+            finally
+            {
+                File.Delete(path);
+            }
+        }
+
+        [Fact]
+        public void Should_NameTheFileInTheProblemList_When_AFileDoesNotFitTheModel()
+        {
+            var path = Path.Combine(Path.GetTempPath(), $"kernelwise-lenet-{Guid.NewGuid():N}.safetensors");
+            try
+            {
+                using var lenet = LeNet.LeNet5().Build(Device.Cpu);
+                using var other = LeNet.LeNet5(numClasses: 5).Build(Device.Cpu);
+                Torchvision.SaveWeights(other, path);
+                var e = Assert.Throws<InvalidDataException>(() => Torchvision.LoadWeights(lenet, path));
+                Assert.Contains("'fc3.weight' has shape [5, 84] but 'fc3.weight' needs [10, 84]", e.Message);
+                Assert.EndsWith($"File: '{path}'.", e.Message);
             }
             finally
             {
