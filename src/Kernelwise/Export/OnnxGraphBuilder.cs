@@ -85,13 +85,15 @@ internal sealed class OnnxGraphBuilder
         return proto.Name;
     }
 
-    /// <summary>Renames the output <paramref name="from"/> of the node that produces it to <paramref name="to"/>.</summary>
+    /// <summary>
+    /// Renames the output <paramref name="from"/> of the node that produces it (and every use of it) to
+    /// <paramref name="to"/>, a name the caller reserved with <see cref="UniqueName"/>.
+    /// </summary>
     /// <returns>False when no node produces <paramref name="from"/> (it is the graph input or an initializer).</returns>
     public bool RenameNodeOutput(string from, string to)
     {
         var node = Graph.Node.LastOrDefault(n => n.Output.Contains(from));
         if (node is null) return false;
-        if (!_names.Add(to) && to != from) throw new InvalidOperationException($"The ONNX value name '{to}' is already used in the graph.");
         for (int i = 0; i < node.Output.Count; i++)
         {
             if (node.Output[i] == from) node.Output[i] = to;
