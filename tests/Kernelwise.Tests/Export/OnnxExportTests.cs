@@ -201,7 +201,7 @@ public sealed class OnnxExportTests : IDisposable
     [FactRequiringFashionMnist]
     public void Should_GiveIdenticalPredictionsAndAccuracy_When_TrainedFashionMnistModelRunsInOnnxRuntime()
     {
-        using var data = FashionMnist.Load(FactRequiringFashionMnistAttribute.Folder);
+        using var data = FashionMnist.Load(FashionMnist.DebianDirectory);
         using var train = data.Train.Take(4_000);
         using var test = data.Test.Take(2_000);
         manual_seed(3);
