@@ -56,6 +56,16 @@ internal sealed class OnnxConversionContext
         return (value, shape);
     }
 
+    /// <summary>The submodule <paramref name="name"/> of a composite layer's module (e.g. a residual block's <c>main</c> path).</summary>
+    public static nn.Module Child(Layer layer, nn.Module module, string name)
+    {
+        foreach (var (n, m) in module.named_children())
+        {
+            if (n == name) return m;
+        }
+        throw new OnnxExportException(layer.Name, $"Layer '{layer.Name}' ({layer.TypeName}) has no submodule named '{name}' in its module.");
+    }
+
     /// <summary>The parameter or buffer <paramref name="name"/> (e.g. <c>weight</c>, <c>pointwise.bias</c>, <c>running_mean</c>) of a layer's module.</summary>
     public static Tensor Weight(Layer layer, nn.Module module, string name)
     {
