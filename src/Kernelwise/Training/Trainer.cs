@@ -23,7 +23,7 @@ internal static class Trainer
         var list = callbacks?.ToList() ?? new List<Callback>();
         if (verbose > 0 && !list.OfType<ProgressBar>().Any()) list.Add(new ProgressBar());
         if (seed is int s) torch.manual_seed(s);
-        var loader = new DataLoader(train, batchSize, shuffle, dropLast: false, seed: seed) { Epoch = initialEpoch };
+        var loader = new DataLoader(train, batchSize, shuffle, dropLast: false, seed: seed, pinMemory: model.Device.IsCuda) { Epoch = initialEpoch };
         var parameters = new TrainingParameters(epochs, loader.BatchCount, verbose, initialEpoch);
         foreach (var c in list)
         {
