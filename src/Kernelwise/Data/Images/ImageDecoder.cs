@@ -90,9 +90,11 @@ internal sealed class ImageDecoder
     public Image Decode(byte[] data, string path, ColorMode mode)
     {
         if (SizeProblem(data.LongLength) is { } size) throw new ImageFileException(path, size);
+        // Truncation first (by the magic bytes): a cut file often also fails identification, with a less telling message.
+        if (Image.DetectFormat(Configuration, data) is { } detected && ImageIntegrity.FindDamage(data, detected.Name) is { } damage)
+            throw new ImageFileException(path, damage);
         using var stream = new MemoryStream(data, writable: false);
         if (Identify(stream, data.AsSpan(0, Math.Min(HeadBytes, data.Length)), out var format) is { } problem) throw new ImageFileException(path, problem);
-        if (ImageIntegrity.FindDamage(data, format!.Name) is { } damage) throw new ImageFileException(path, damage);
         stream.Position = 0;
         Image image;
         try
@@ -101,7 +103,7 @@ internal sealed class ImageDecoder
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            throw new ImageFileException(path, $"corrupt {format.Name} data ({e.Message.TrimEnd('.')})", e);
+            throw new ImageFileException(path, $"corrupt {format!.Name} data ({e.Message.TrimEnd('.')})", e);
         }
         try
         {
