@@ -51,8 +51,9 @@ public sealed class RandomRotation : ImageTransform
     /// <summary>Rotates counter-clockwise by <paramref name="degrees"/> about the centre, keeping the size; returns a new image.</summary>
     internal static Image Rotate(Image image, double degrees, Interpolation interpolation)
     {
-        // ImageSharp maps source to destination coordinates (y down); a negative angle there turns counter-clockwise on screen.
-        var center = new Vector2(image.Width / 2f, image.Height / 2f);
+        // ImageSharp maps source to destination coordinates (y down, pixel centres at integers); a negative angle there
+        // turns counter-clockwise on screen. The centre ((W − 1) / 2, (H − 1) / 2) is torchvision's.
+        var center = new Vector2((image.Width - 1) / 2f, (image.Height - 1) / 2f);
         var matrix = Matrix3x2.CreateRotation((float)(-degrees * Math.PI / 180), center);
         var size = image.Size();
         return image.Clone(x => x.Transform(new Rectangle(Point.Empty, size), matrix, size, interpolation.ToResampler()));
