@@ -1,4 +1,5 @@
 using System.Collections;
+using Kernelwise.Data.Loading;
 
 namespace Kernelwise.Data;
 
@@ -7,7 +8,21 @@ namespace Kernelwise.Data;
 /// with <see cref="Shuffle"/> the order is a permutation drawn from <see cref="Seed"/> and the epoch number, so a
 /// seeded run repeats exactly and each epoch still sees a different order.
 /// </summary>
-/// <remarks>The caller owns each yielded <see cref="Batch"/> and disposes it.</remarks>
+/// <remarks>
+/// <para>
+/// With <see cref="NumWorkers"/> above 0, that many threads build batches in parallel (reading, decoding, augmenting
+/// and collating them) while the consumer trains on earlier ones; at most <c>NumWorkers × PrefetchFactor</c> batches
+/// are in flight or waiting, so memory stays bounded. Batches are delivered in order: the batches and their contents
+/// (random augmentation included, see <see cref="BatchContext"/>) do not depend on the number of workers.
+/// </para>
+/// <para>
+/// An exception thrown while building a batch reaches the consumer, with its original type and message (an image
+/// dataset's error names the file), at that batch's turn. Disposing the enumerator — leaving a <c>foreach</c> early,
+/// an exception, <see cref="CancellationToken"/> — stops the workers, waits for them (at most the sample each is
+/// working on) and disposes every batch not delivered.
+/// </para>
+/// <para>The caller owns each yielded <see cref="Batch"/> and disposes it.</para>
+/// </remarks>
 public sealed class DataLoader : IEnumerable<Batch>
 {
     private int _epoch;
@@ -17,8 +32,15 @@ public sealed class DataLoader : IEnumerable<Batch>
     /// <param name="batchSize">Samples per batch.</param>
     /// <param name="shuffle">Whether to permute the samples every epoch.</param>
     /// <param name="dropLast">Whether to skip a last batch smaller than <paramref name="batchSize"/>.</param>
-    /// <param name="seed">Seed of the permutation; a random seed is drawn when null.</param>
-    public DataLoader(Dataset dataset, int batchSize = 32, bool shuffle = false, bool dropLast = false, int? seed = null)
+    /// <param name="seed">Seed of the permutation and of random transforms; a random seed is drawn when null.</param>
+    /// <param name="numWorkers">Worker threads; null takes the dataset's <see cref="Dataset.LoaderOptions"/>.</param>
+    /// <param name="prefetchFactor">Batches prepared ahead per worker; null takes the dataset's <see cref="Dataset.LoaderOptions"/>.</param>
+    /// <param name="pinMemory">
+    /// Copy each batch into page-locked (pinned) host memory on the worker, so that the training step's
+    /// <c>to(cuda, non_blocking: true)</c> copy is asynchronous. Ignored when CUDA is not available.
+    /// </param>
+    public DataLoader(Dataset dataset, int batchSize = 32, bool shuffle = false, bool dropLast = false, int? seed = null,
+        int? numWorkers = null, int? prefetchFactor = null, bool pinMemory = false)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         Dataset = dataset;
@@ -26,6 +48,9 @@ public sealed class DataLoader : IEnumerable<Batch>
         Shuffle = shuffle;
         DropLast = dropLast;
         Seed = seed ?? Random.Shared.Next();
+        NumWorkers = Guard.NonNegative(numWorkers ?? dataset.LoaderOptions.NumWorkers, nameof(numWorkers));
+        PrefetchFactor = Guard.Positive(prefetchFactor ?? dataset.LoaderOptions.PrefetchFactor, nameof(prefetchFactor));
+        PinMemory = pinMemory;
         if (dataset.Count == 0) throw new ArgumentException("The dataset is empty: a DataLoader needs at least one sample.", nameof(dataset));
     }
 
@@ -41,17 +66,32 @@ public sealed class DataLoader : IEnumerable<Batch>
     /// <summary>Whether an incomplete last batch is skipped.</summary>
     public bool DropLast { get; }
 
-    /// <summary>Seed of the permutation.</summary>
+    /// <summary>Seed of the permutation and of the datasets' random transforms.</summary>
     public int Seed { get; }
 
-    /// <summary>The epoch number used for the next enumeration's permutation (advanced by each enumeration).</summary>
+    /// <summary>Worker threads building batches (0: built on the consuming thread, no prefetching).</summary>
+    public int NumWorkers { get; }
+
+    /// <summary>Batches each worker may prepare ahead.</summary>
+    public int PrefetchFactor { get; }
+
+    /// <summary>Whether batches are copied into pinned host memory (only where CUDA is available).</summary>
+    public bool PinMemory { get; }
+
+    /// <summary>Stops an enumeration: the next (or the waiting) <c>MoveNext</c> throws <see cref="OperationCanceledException"/> and the workers stop.</summary>
+    public CancellationToken CancellationToken { get; init; }
+
+    /// <summary>The epoch number used for the next enumeration's permutation and augmentation (advanced by each enumeration).</summary>
     public int Epoch
     {
         get => _epoch;
         set => _epoch = Guard.NonNegative(value);
     }
 
-    /// <summary>Number of batches per epoch.</summary>
+    /// <summary>
+    /// Number of batches per epoch (an upper bound when the dataset skips unreadable files at load time and a whole
+    /// batch of them is passed over).
+    /// </summary>
     public long BatchCount => DropLast ? Dataset.Count / BatchSize : (Dataset.Count + BatchSize - 1) / BatchSize;
 
     /// <summary>The sample order of epoch <paramref name="epoch"/>.</summary>
@@ -72,19 +112,16 @@ public sealed class DataLoader : IEnumerable<Batch>
         return order;
     }
 
-    /// <inheritdoc />
+    /// <summary>Starts an epoch: the enumerator builds the batches (on workers when <see cref="NumWorkers"/> is above 0).</summary>
     public IEnumerator<Batch> GetEnumerator()
     {
-        var order = GetOrder(_epoch++);
-        long batches = BatchCount;
-        for (long b = 0; b < batches; b++)
-        {
-            long start = b * BatchSize;
-            int size = (int)Math.Min(BatchSize, order.Length - start);
-            var idx = new long[size];
-            Array.Copy(order, start, idx, 0, size);
-            yield return Dataset.GetBatch(idx);
-        }
+        int epoch = _epoch++;
+        var plan = new BatchPlan(GetOrder(epoch), BatchSize, BatchCount);
+        var context = new BatchContext(Seed, epoch);
+        bool pin = PinMemory && TorchSharp.torch.cuda.is_available();
+        return NumWorkers == 0
+            ? new SynchronousBatchEnumerator(Dataset, plan, context, pin, CancellationToken)
+            : new PrefetchingBatchEnumerator(Dataset, plan, context, NumWorkers, NumWorkers * PrefetchFactor, pin, CancellationToken);
     }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();

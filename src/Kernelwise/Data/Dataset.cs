@@ -6,17 +6,45 @@ namespace Kernelwise.Data;
 /// A finite, indexable collection of (input, target) samples — PyTorch's map-style dataset.
 /// </summary>
 /// <remarks>
-/// <see cref="GetExample"/> and <see cref="GetBatch"/> return fresh tensors that the caller owns; they must be
-/// thread-safe, because data loaders call them from several worker threads at once. Subclasses that hold their data
-/// in one tensor override <see cref="GetBatch"/> with a single gather, which is much faster than stacking examples.
+/// <para>
+/// <see cref="GetExample(long)"/> and <see cref="GetBatch(long[])"/> return fresh tensors that the caller owns; they must
+/// be thread-safe, because a <see cref="DataLoader"/> with workers calls them from several threads at once. Subclasses
+/// that hold their data in one tensor override <see cref="GetBatch(long[])"/> with a single gather, which is much faster
+/// than stacking examples.
+/// </para>
+/// <para>
+/// Datasets with random transforms also override the <see cref="BatchContext"/> overloads: the loader passes its seed and
+/// the epoch there, and each sample's random draws derive from (seed, epoch, sample index). A dataset that skips bad
+/// samples (see <c>ImageFolder</c>) may return a batch with fewer samples than indices, or none; the
+/// <see cref="DataLoader"/> passes over empty batches.
+/// </para>
 /// </remarks>
 public abstract class Dataset
 {
+    private DataLoaderOptions _loaderOptions = DataLoaderOptions.Synchronous;
+
     /// <summary>Number of samples.</summary>
     public abstract long Count { get; }
 
+    /// <summary>
+    /// Defaults for every <see cref="DataLoader"/> created over this dataset without explicit options, including those
+    /// <c>Model.Fit</c>, <c>Evaluate</c> and <c>Predict</c> create: worker threads and prefetch depth. Synchronous for
+    /// in-memory tensors; image datasets default to <see cref="DataLoaderOptions.Parallel"/>.
+    /// </summary>
+    public DataLoaderOptions LoaderOptions
+    {
+        get => _loaderOptions;
+        set => _loaderOptions = value ?? throw new ArgumentNullException(nameof(value));
+    }
+
     /// <summary>The sample at <paramref name="index"/>: input (e.g. [C, H, W]) and target (a scalar class index or a tensor).</summary>
     public abstract (Tensor Input, Tensor Target) GetExample(long index);
+
+    /// <summary>
+    /// The sample at <paramref name="index"/> with random transforms drawn for <paramref name="context"/>'s seed and epoch.
+    /// The base implementation ignores the context and calls <see cref="GetExample(long)"/>.
+    /// </summary>
+    public virtual (Tensor Input, Tensor Target) GetExample(long index, BatchContext context) => GetExample(index);
 
     /// <summary>The samples at <paramref name="indices"/>, stacked along a new first dimension.</summary>
     public virtual Batch GetBatch(long[] indices)
@@ -36,6 +64,13 @@ public abstract class Dataset
             foreach (var t in targets) t?.Dispose();
         }
     }
+
+    /// <summary>
+    /// The samples at <paramref name="indices"/> with random transforms drawn for <paramref name="context"/>'s seed and
+    /// epoch; the data loader calls this overload. The base implementation ignores the context and calls
+    /// <see cref="GetBatch(long[])"/>.
+    /// </summary>
+    public virtual Batch GetBatch(long[] indices, BatchContext context) => GetBatch(indices);
 
     /// <summary>Throws a clear error for an index outside [0, Count).</summary>
     protected long CheckIndex(long index)

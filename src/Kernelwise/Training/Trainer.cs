@@ -29,7 +29,7 @@ internal static class Trainer
         var resume = o.ResumeFrom is null ? null : Checkpoints.TrainingCheckpoint.Read(o.ResumeFrom);
         int loaderSeed = resume?.LoaderSeed ?? o.Seed ?? Random.Shared.Next();
         int initialEpoch = resume?.Epoch ?? o.InitialEpoch;
-        var loader = new DataLoader(train, o.BatchSize, o.Shuffle, dropLast: false, seed: loaderSeed) { Epoch = initialEpoch };
+        var loader = new DataLoader(train, o.BatchSize, o.Shuffle, dropLast: false, seed: loaderSeed, pinMemory: model.Device.IsCuda) { Epoch = initialEpoch };
         long steps = loader.BatchCount;
         if (o.StepsPerEpoch is int limit)
         {

@@ -1,0 +1,29 @@
+using System.Globalization;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Processing;
+
+namespace Kernelwise.Data.Transforms;
+
+/// <summary>Mirrors the image top-to-bottom with probability <see cref="Probability"/> — torchvision's <c>RandomVerticalFlip</c>.</summary>
+public sealed class RandomVerticalFlip : ImageTransform
+{
+    /// <summary>Creates the transform.</summary>
+    /// <param name="probability">Chance of flipping, in [0, 1].</param>
+    public RandomVerticalFlip(double probability = 0.5) => Probability = Guard.InRange(probability, 0, 1, maxInclusive: true);
+
+    /// <summary>Chance of flipping.</summary>
+    public double Probability { get; }
+
+    /// <inheritdoc />
+    public override bool IsRandom => true;
+
+    /// <inheritdoc />
+    public override Image Apply(Image image, TransformRandom random)
+    {
+        if (random.Bernoulli(Probability)) image.Mutate(x => x.Flip(FlipMode.Vertical));
+        return image;
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"RandomVerticalFlip(p={Probability})");
+}

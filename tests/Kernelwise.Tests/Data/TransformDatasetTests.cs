@@ -1,0 +1,52 @@
+using Kernelwise.Data;
+using Kernelwise.Data.Transforms;
+using static TorchSharp.torch;
+
+namespace Kernelwise.Tests.Data;
+
+public class TransformDatasetTests
+{
+    private static TensorDataset Images(int n, int channels, int size)
+    {
+        var values = arange(n * channels * size * size, dtype: ScalarType.Float32).remainder(256).div(255);
+        return new TensorDataset(values.reshape(n, channels, size, size), arange(n, dtype: ScalarType.Int64));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void Should_ReproduceTheInputsExactly_When_ThePipelineIsEmpty(int channels)
+    {
+        using var data = Images(3, channels, 5);
+        var plain = data.WithTransform(new TransformPipeline());
+        using var batch = plain.GetBatch(new long[] { 2, 0 });
+        using var expected = data.Inputs.index_select(0, tensor(new long[] { 2, 0 }));
+        Assert.True(batch.Inputs.allclose(expected, atol: 1e-6));
+        Assert.Equal(new long[] { 2, 0 }, batch.Targets.data<long>().ToArray());
+    }
+
+    [Fact]
+    public void Should_AugmentLikeCifar_When_CroppingWithPaddingAndFlipping()
+    {
+        using var data = Images(8, 3, 8);
+        var augmented = data.WithTransform(new TransformPipeline().RandomCrop(8, padding: 2).RandomHorizontalFlip().ToTensor().Normalize(new[] { 0.5 }, new[] { 0.5 }));
+        Assert.True(augmented.LoaderOptions.NumWorkers >= 1);
+        var one = new List<Tensor>();
+        var two = new List<Tensor>();
+        foreach (var b in new DataLoader(augmented, batchSize: 3, shuffle: true, seed: 4, numWorkers: 1)) { one.Add(b.Inputs.clone()); b.Dispose(); }
+        foreach (var b in new DataLoader(augmented, batchSize: 3, shuffle: true, seed: 4, numWorkers: 2)) { two.Add(b.Inputs.clone()); b.Dispose(); }
+        Assert.Equal(new long[] { 3, 3, 8, 8 }, one[0].shape);
+        for (int i = 0; i < one.Count; i++) Assert.True(one[i].equal(two[i]).all().item<bool>());
+        Assert.InRange(one[0].min().item<float>(), -1f, 1f);
+        foreach (var t in one.Concat(two)) t.Dispose();
+    }
+
+    [Fact]
+    public void Should_ExplainTheExpectedShape_When_InputsAreNotImages()
+    {
+        using var data = new TensorDataset(zeros(4, 10), arange(4, dtype: ScalarType.Int64));
+        var error = Assert.Throws<InvalidOperationException>(() => data.WithTransform(new TransformPipeline()).GetBatch(new long[] { 0 }));
+        Assert.Contains("[N, C, H, W] with C = 1, 3 or 4", error.Message);
+        Assert.Contains("[1, 10]", error.Message);
+    }
+}
