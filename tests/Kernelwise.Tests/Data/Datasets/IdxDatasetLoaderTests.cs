@@ -201,7 +201,7 @@ public class IdxDatasetLoaderTests : IDisposable
         public void Should_NameUrlAndHashesAndLeaveCacheClean_When_ServedFileDiffers()
         {
             var published = Publish(train: 8, test: 4);
-            _server.Serve(TrainImages + ".gz", Gzip(Images(8, 28, 28, seed: 99)));
+            _server.Serve(TrainImages + ".gz", Gzip(IdxFiles.Images(8, 28, 28, seed: 99)));
             var definition = Tiny(published, _server.BaseUrl);
 
             var e = Assert.Throws<InvalidDataException>(() => IdxDatasetLoader.Load(definition, null, Options()));
@@ -279,7 +279,7 @@ public class IdxDatasetLoaderTests : IDisposable
         public void Should_NameFileAndSize_When_ImagesAreNot28By28()
         {
             var published = WriteDataset(_dir.Combine("data"), train: 3, test: 2);
-            string images = Write(_dir.Combine("data", TestImages + ".gz"), Images(2, 32, 32), gzip: true);
+            string images = Write(_dir.Combine("data", TestImages + ".gz"), IdxFiles.Images(2, 32, 32), gzip: true);
 
             var e = Assert.Throws<InvalidDataException>(() => IdxDatasetLoader.Load(Tiny(published), _dir.Combine("data"), Options()));
 

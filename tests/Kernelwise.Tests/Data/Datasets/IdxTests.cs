@@ -15,7 +15,7 @@ public class IdxTests
         [Fact]
         public void Should_ReturnFloatNchwScaledToUnitRange_When_FileIsRawIdx()
         {
-            string path = Write(_dir.Combine(TrainImages), Images(3, 2, 4));
+            string path = Write(_dir.Combine(TrainImages), IdxFiles.Images(3, 2, 4));
 
             using var images = Idx.ReadImages(path);
 
@@ -28,8 +28,8 @@ public class IdxTests
         [Fact]
         public void Should_DetectGzipByMagicBytes_When_FileNameHasNoGzExtension()
         {
-            string gz = Write(_dir.Combine("images-compressed"), Images(4, 8, 8, seed: 11), gzip: true);
-            string raw = Write(_dir.Combine("images-plain.gz"), Images(4, 8, 8, seed: 11));
+            string gz = Write(_dir.Combine("images-compressed"), IdxFiles.Images(4, 8, 8, seed: 11), gzip: true);
+            string raw = Write(_dir.Combine("images-plain.gz"), IdxFiles.Images(4, 8, 8, seed: 11));
 
             using var fromGzip = Idx.ReadImages(gz);
             using var fromRaw = Idx.ReadImages(raw);
@@ -42,7 +42,7 @@ public class IdxTests
         [Fact]
         public void Should_ReturnEmptyBatch_When_FileDeclaresZeroImages()
         {
-            string path = Write(_dir.Combine(TrainImages), Images(0, 28, 28));
+            string path = Write(_dir.Combine(TrainImages), IdxFiles.Images(0, 28, 28));
             using var images = Idx.ReadImages(path);
             Assert.Equal(new long[] { 0, 1, 28, 28 }, images.shape);
         }
@@ -96,7 +96,7 @@ public class IdxTests
         [Fact]
         public void Should_ReportDeclaredAndActualBytes_When_RawFileIsTruncated()
         {
-            byte[] full = Images(3, 2, 4);
+            byte[] full = IdxFiles.Images(3, 2, 4);
             string path = Write(_dir.Combine(TrainImages), full[..(16 + 10)]);
 
             var e = Assert.Throws<InvalidDataException>(() => Idx.ReadImages(path));
@@ -109,7 +109,7 @@ public class IdxTests
         [Fact]
         public void Should_SayDecompressed_When_GzipContentIsTruncated()
         {
-            byte[] full = Images(60, 28, 28);
+            byte[] full = IdxFiles.Images(60, 28, 28);
             string path = Write(_dir.Combine("train-images-idx3-ubyte.gz"), full[..(16 + 1000)], gzip: true);
 
             var e = Assert.Throws<InvalidDataException>(() => Idx.ReadImages(path));
@@ -122,7 +122,7 @@ public class IdxTests
         [Fact]
         public void Should_NameFile_When_GzipStreamIsCutOff()
         {
-            byte[] compressed = Gzip(Images(60, 28, 28));
+            byte[] compressed = Gzip(IdxFiles.Images(60, 28, 28));
             string path = Write(_dir.Combine("train-images-idx3-ubyte.gz"), compressed[..(compressed.Length / 2)]);
 
             var e = Assert.Throws<InvalidDataException>(() => Idx.ReadImages(path));
@@ -154,7 +154,7 @@ public class IdxTests
         [Fact]
         public void Should_ReportExtraBytes_When_FileIsLongerThanDeclared()
         {
-            string path = Write(_dir.Combine(TrainImages), [.. Images(1, 2, 2), 7, 7, 7]);
+            string path = Write(_dir.Combine(TrainImages), [.. IdxFiles.Images(1, 2, 2), 7, 7, 7]);
 
             var e = Assert.Throws<InvalidDataException>(() => Idx.ReadImages(path));
 
@@ -216,7 +216,7 @@ public class IdxTests
         [Fact]
         public void Should_NameFileAndMagic_When_FileIsAnImageFile()
         {
-            string path = Write(_dir.Combine(TrainLabels), Images(1, 2, 2));
+            string path = Write(_dir.Combine(TrainLabels), IdxFiles.Images(1, 2, 2));
 
             var e = Assert.Throws<InvalidDataException>(() => Idx.ReadLabels(path));
 
@@ -245,7 +245,7 @@ public class IdxTests
         [Fact]
         public void Should_PairImagesWithLabels_When_CountsMatch()
         {
-            string images = Write(_dir.Combine(TrainImages), Images(3, 28, 28), gzip: true);
+            string images = Write(_dir.Combine(TrainImages), IdxFiles.Images(3, 28, 28), gzip: true);
             string labels = Write(_dir.Combine(TrainLabels), Labels(2, 0, 1));
 
             using var dataset = Idx.ReadDataset(images, labels, ["a", "b", "c"]);
@@ -259,7 +259,7 @@ public class IdxTests
         [Fact]
         public void Should_NameBothFilesAndCounts_When_CountsDiffer()
         {
-            string images = Write(_dir.Combine(TrainImages), Images(3, 28, 28));
+            string images = Write(_dir.Combine(TrainImages), IdxFiles.Images(3, 28, 28));
             string labels = Write(_dir.Combine(TrainLabels), Labels(2, 0));
 
             var e = Assert.Throws<InvalidDataException>(() => Idx.ReadDataset(images, labels));
