@@ -1,6 +1,8 @@
 using Kernelwise.Data;
 using Kernelwise.Data.Images;
 using Kernelwise.Data.Transforms;
+using Kernelwise.Layers;
+using Kernelwise.Models;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
@@ -437,5 +439,41 @@ public class ImageFolderTests
             Assert.Single(plain.SkippedFiles);
             Assert.Single(folder.SkippedFiles);
         }
+    }
+}
+
+public class ImageFolderTrainingTests
+{
+    [Fact]
+    public void Should_LearnTheClasses_When_FittedFromAFolderWithWorkers()
+    {
+        using var dir = new TempDirectory();
+        var rng = new Random(0);
+        foreach (var (name, level) in new[] { ("dark", 40), ("light", 200) })
+        {
+            for (int i = 0; i < 16; i++)
+            {
+                using var image = new Image<L8>(12, 12);
+                for (int y = 0; y < 12; y++)
+                    for (int x = 0; x < 12; x++)
+                        image[x, y] = new L8((byte)Math.Clamp(level + rng.Next(-40, 41), 0, 255));
+                TestImages.Save(image, dir.Combine(name, $"{i:D2}.png"));
+            }
+        }
+        var (train, validation) = ImageDataset.FromDirectory(dir.Path, imageSize: (12, 12), colorMode: ColorMode.Grayscale, validationSplit: 0.25, seed: 1,
+            transform: new TransformPipeline().RandomHorizontalFlip().ToTensor());
+        Assert.Equal(DataLoaderOptions.Parallel, train.LoaderOptions);
+        long before = Batch.LiveCount;
+        TorchSharp.torch.manual_seed(0);
+        using var model = new Sequential(new Shape(1, 12, 12), "folder_net")
+            .Conv2D(4, 3, padding: Padding.Same, activation: Activation.ReLU)
+            .MaxPooling2D(2)
+            .Flatten()
+            .Dense(2)
+            .Build(Device.Cpu)
+            .Compile(new Kernelwise.Optimizers.Adam(0.05), new Kernelwise.Losses.CrossEntropy(), new Kernelwise.Metrics.Accuracy());
+        var history = model.Fit(train, epochs: 3, batchSize: 8, validationData: validation, seed: 3, verbose: 0);
+        Assert.True(history["val_accuracy"][^1] >= 0.9, $"validation accuracy {history["val_accuracy"][^1]}");
+        Assert.Equal(before, Batch.LiveCount);
     }
 }
