@@ -30,15 +30,18 @@ public static class Stats
 
     /// <summary>
     /// Measures several cases interleaved — round r runs every case once — so that machine noise hits all cases alike.
+    /// The order alternates between rounds (A B, then B A, ...) so that neither case always runs first after the other.
     /// Returns milliseconds per run for each case.
     /// </summary>
     public static Dictionary<string, double[]> TimeInterleavedMs(IReadOnlyDictionary<string, Action> cases, int repeats, int warmup = 2)
     {
         foreach (var a in cases.Values) for (int i = 0; i < warmup; i++) a();
         var result = cases.Keys.ToDictionary(k => k, _ => new double[repeats]);
+        var order = cases.ToList();
         for (int r = 0; r < repeats; r++)
         {
-            foreach (var (name, action) in cases)
+            var round = r % 2 == 0 ? order : Enumerable.Reverse(order);
+            foreach (var (name, action) in round)
             {
                 var sw = Stopwatch.StartNew();
                 action();
@@ -46,6 +49,46 @@ public static class Stats
             }
         }
         return result;
+    }
+
+    /// <summary>Element-wise <paramref name="numerators"/>[i] / <paramref name="denominators"/>[i]: per-round ratios of paired, interleaved samples.</summary>
+    public static double[] Ratios(IReadOnlyList<double> numerators, IReadOnlyList<double> denominators)
+    {
+        if (numerators.Count != denominators.Count) throw new ArgumentException($"Paired samples differ in length: {numerators.Count} and {denominators.Count}.");
+        return numerators.Select((n, i) => n / denominators[i]).ToArray();
+    }
+
+    /// <summary>Converts milliseconds per run of <paramref name="itemsPerRun"/> items into items per second.</summary>
+    public static double[] PerSecond(IEnumerable<double> milliseconds, double itemsPerRun) => milliseconds.Select(ms => itemsPerRun / (ms / 1000)).ToArray();
+
+    /// <summary>Minor page faults of this process so far (Linux /proc/self/stat; 0 elsewhere): first touches of fresh pages.</summary>
+    public static long MinorPageFaults()
+    {
+        try
+        {
+            var stat = File.ReadAllText("/proc/self/stat");
+            // Fields after the parenthesised command name: state ppid pgrp session tty_nr tpgid flags minflt ...
+            var fields = stat[(stat.LastIndexOf(')') + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            return long.Parse(fields[7], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>The 1, 5 and 15-minute load averages (Linux /proc/loadavg), as text; "unknown" elsewhere.</summary>
+    public static string LoadAverage()
+    {
+        try
+        {
+            var parts = File.ReadAllText("/proc/loadavg").Split(' ');
+            return $"{parts[0]} / {parts[1]} / {parts[2]}";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or IndexOutOfRangeException)
+        {
+            return "unknown";
+        }
     }
 
     /// <summary>Resident set size of this process in bytes (Linux /proc; falls back to the working set).</summary>

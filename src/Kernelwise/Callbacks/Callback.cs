@@ -1,3 +1,5 @@
+using Kernelwise.Training;
+
 namespace Kernelwise.Callbacks;
 
 /// <summary>
@@ -5,7 +7,14 @@ namespace Kernelwise.Callbacks;
 /// Keras's callback shape. Every hook is empty; override the ones you need. Logs are keyed as in Keras:
 /// <c>loss</c>, <c>accuracy</c>, <c>val_loss</c>, <c>val_accuracy</c>, <c>lr</c>.
 /// </summary>
-/// <remarks>Epoch and batch numbers are zero-based, as in Keras. Set <c>Model.StopTraining = true</c> to end training after the current epoch.</remarks>
+/// <remarks>
+/// <para>Epoch and batch numbers are zero-based, as in Keras. Set <c>Model.StopTraining = true</c> to end training:
+/// from a batch hook it ends the epoch after the current batch, from <see cref="OnEpochEnd"/> it ends training after
+/// the epoch.</para>
+/// <para>A callback whose behaviour depends on what it saw earlier (best value so far, patience counter, schedule
+/// position) overrides <see cref="SaveState"/> and <see cref="LoadState"/>, so that a training checkpoint carries
+/// that state and a resumed run behaves exactly as an uninterrupted one (Lightning's <c>state_dict</c>).</para>
+/// </remarks>
 public abstract class Callback
 {
     /// <summary>The model being trained; set before <see cref="OnTrainBegin"/>.</summary>
@@ -14,16 +23,19 @@ public abstract class Callback
     /// <summary>Epochs, steps per epoch and verbosity of the current run; set before <see cref="OnTrainBegin"/>.</summary>
     public TrainingParameters? Params { get; internal set; }
 
+    /// <summary>The running <c>Fit</c> call's state (for checkpoints); null outside <c>Fit</c>.</summary>
+    internal TrainingSession? Session { get; set; }
+
     /// <summary>Start of <c>Fit</c>.</summary>
     public virtual void OnTrainBegin(IDictionary<string, double> logs) { }
 
-    /// <summary>End of <c>Fit</c> (also after an early stop).</summary>
+    /// <summary>End of <c>Fit</c> (also after an early stop, an interruption or an exception).</summary>
     public virtual void OnTrainEnd(IDictionary<string, double> logs) { }
 
     /// <summary>Start of an epoch.</summary>
     public virtual void OnEpochBegin(int epoch, IDictionary<string, double> logs) { }
 
-    /// <summary>End of an epoch; <paramref name="logs"/> holds the epoch's training and validation results.</summary>
+    /// <summary>End of an epoch; <paramref name="logs"/> holds the epoch's training and validation results and <c>lr</c>.</summary>
     public virtual void OnEpochEnd(int epoch, IDictionary<string, double> logs) { }
 
     /// <summary>Before a training step.</summary>
@@ -40,6 +52,30 @@ public abstract class Callback
 
     /// <summary>After an evaluation step.</summary>
     public virtual void OnTestBatchEnd(int batch, IDictionary<string, double> logs) { }
+
+    /// <summary>
+    /// Training was stopped before its last epoch — by <c>Fit</c>'s cancellation token or an interrupt request
+    /// (Ctrl+C with <see cref="SaveOnInterrupt"/>) — after batch <paramref name="batch"/> of <paramref name="epoch"/>
+    /// finished and its update was applied (in the middle of the epoch, or at its end when the request came during
+    /// the last batch or the validation pass). <paramref name="logs"/> holds the running loss and metrics of the
+    /// partial epoch, or the finished epoch's logs. <see cref="OnTrainEnd"/> follows.
+    /// </summary>
+    public virtual void OnInterrupt(int epoch, int batch, IDictionary<string, double> logs) { }
+
+    /// <summary>
+    /// After every callback's <see cref="OnEpochEnd"/> and after the epoch was recorded in the history: the moment a
+    /// checkpoint captures a consistent state of every callback.
+    /// </summary>
+    internal virtual void OnEpochCommitted(int epoch, IDictionary<string, double> logs) { }
+
+    /// <summary>The name under which a training checkpoint stores this callback's state (default: the type name; repeats get <c>#1</c>, <c>#2</c>).</summary>
+    public virtual string StateKey => GetType().Name;
+
+    /// <summary>Writes the state a resumed run needs (default: nothing).</summary>
+    public virtual void SaveState(BinaryWriter writer) { }
+
+    /// <summary>Reads what <see cref="SaveState"/> wrote (default: nothing).</summary>
+    public virtual void LoadState(BinaryReader reader) { }
 }
 
 /// <summary>What a callback knows about the current <c>Fit</c> call (Keras's <c>callback.params</c>).</summary>

@@ -89,6 +89,12 @@ public abstract class Layer
         names.Assign(this);
     }
 
+    /// <summary>
+    /// True when this layer's output is a tensor one of its children (or its input) already produced, so the summary's
+    /// activation count must not count it twice (a composite's path, a pass-through side output).
+    /// </summary>
+    internal virtual bool ReusesOutput => false;
+
     /// <summary>Summary rows for nested layers (composite layers); empty for plain layers.</summary>
     public virtual IEnumerable<Models.LayerDescription> DescribeChildren(Shape input, int depth) => Array.Empty<Models.LayerDescription>();
 

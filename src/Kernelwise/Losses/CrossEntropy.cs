@@ -30,7 +30,13 @@ public sealed class CrossEntropy : Loss
     public override string Name => "cross_entropy";
 
     /// <inheritdoc />
-    public override Tensor Compute(Tensor predictions, Tensor targets)
+    public override Tensor Compute(Tensor predictions, Tensor targets) => Evaluate(predictions, targets, nn.Reduction.Mean);
+
+    /// <inheritdoc />
+    /// <remarks>With class weights, each sample's value is multiplied by its class's weight.</remarks>
+    public override Tensor ComputePerSample(Tensor predictions, Tensor targets) => Evaluate(predictions, targets, nn.Reduction.None);
+
+    private Tensor Evaluate(Tensor predictions, Tensor targets, nn.Reduction reduction)
     {
         if (predictions.dim() != 2)
             throw new ArgumentException($"CrossEntropy expects predictions [batch, classes]; received [{string.Join(", ", predictions.shape)}].", nameof(predictions));
@@ -40,8 +46,8 @@ public sealed class CrossEntropy : Loss
             throw new ArgumentException($"CrossEntropy has {ClassWeights.Count} class weights but the model outputs {predictions.shape[1]} classes.");
         var t = targets.dtype == ScalarType.Int64 ? targets : targets.to_type(ScalarType.Int64);
         if (ClassWeights is null)
-            return nn.functional.cross_entropy(predictions, t, label_smoothing: LabelSmoothing);
+            return nn.functional.cross_entropy(predictions, t, reduction: reduction, label_smoothing: LabelSmoothing);
         using var w = tensor(ClassWeights.ToArray(), device: predictions.device).to_type(predictions.dtype);
-        return nn.functional.cross_entropy(predictions, t, w, label_smoothing: LabelSmoothing);
+        return nn.functional.cross_entropy(predictions, t, w, reduction: reduction, label_smoothing: LabelSmoothing);
     }
 }

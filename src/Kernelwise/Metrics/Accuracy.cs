@@ -38,4 +38,14 @@ public sealed class Accuracy : Metric
 
     /// <inheritdoc />
     public override Metric Clone() => new Accuracy();
+
+    /// <inheritdoc />
+    public override double[]? GetState() => new double[] { _correct, _total };
+
+    /// <inheritdoc />
+    public override void SetState(double[] state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        (_correct, _total) = ((long)state[0], (long)state[1]);
+    }
 }

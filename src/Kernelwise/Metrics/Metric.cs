@@ -23,4 +23,13 @@ public abstract class Metric
 
     /// <summary>A fresh metric with the same configuration (the trainer keeps separate copies for training and validation).</summary>
     public abstract Metric Clone();
+
+    /// <summary>
+    /// The accumulated counts, for a checkpoint taken in the middle of an epoch; null (the default) when the metric
+    /// cannot be resumed, in which case a resumed epoch reports it over the remaining batches only.
+    /// </summary>
+    public virtual double[]? GetState() => null;
+
+    /// <summary>Restores counts returned by <see cref="GetState"/>.</summary>
+    public virtual void SetState(double[] state) { }
 }

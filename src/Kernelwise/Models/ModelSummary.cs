@@ -27,7 +27,9 @@ public sealed class ModelSummary
         PyTorchParameterCount = pytorchCount;
         foreach (var r in rows.Where(r => r.Depth == 0)) Totals += r.Parameters;
         MultiplyAccumulates = rows.Where(r => r.Depth == 0).Sum(r => r.MultiplyAccumulates);
-        ActivationElements = rows.Where(r => r.Depth == 0).Sum(r => r.Output.Elements);
+        // Nested rows count too (the layers inside residual blocks and branches produce their own tensors), except rows
+        // whose output is a tensor already counted.
+        ActivationElements = rows.Where(r => !r.Layer.ReusesOutput).Sum(r => r.Output.Elements);
     }
 
     /// <summary>The model's name.</summary>
@@ -48,7 +50,7 @@ public sealed class ModelSummary
     /// <summary>Forward multiply-accumulates per sample.</summary>
     public long MultiplyAccumulates { get; }
 
-    /// <summary>Values produced by all top-level layers per sample (activation memory, float32 = 4 bytes each).</summary>
+    /// <summary>Values produced by all layers per sample, nested ones included (activation memory, float32 = 4 bytes each).</summary>
     public long ActivationElements { get; }
 
     /// <summary>Bytes of all parameters in float32.</summary>

@@ -81,16 +81,32 @@ public sealed class Sequential
         {
             var output = layer.ComputeOutputShape(shape);
             var window = layer.GetSpatialWindow(shape);
+            int[]? rfIn = rf, jumpIn = jump;
             if (rf is not null && jump is not null)
             {
                 (rf, jump) = Shapes.ReceptiveField.Propagate(rf, jump, shape, output, window);
             }
             rows.Add(new LayerDescription(layer, shape, output, layer.CountParameters(shape), layer.CountMultiplyAccumulates(shape, output),
                 depth, rf is null ? null : (int[])rf.Clone(), jump is null ? null : (int[])jump.Clone()));
-            rows.AddRange(layer.DescribeChildren(shape, depth + 1));
+            // Nested rows carry receptive fields relative to the composite's input: re-express them in this builder's input.
+            foreach (var child in layer.DescribeChildren(shape, depth + 1)) rows.Add(Rebase(child, rfIn, jumpIn));
             shape = output;
         }
         return (rows, shape);
+    }
+
+    private static LayerDescription Rebase(LayerDescription row, int[]? rf, int[]? jump)
+    {
+        if (row.ReceptiveField is null || row.Jump is null || rf is null || jump is null || row.ReceptiveField.Length != rf.Length)
+            return row with { ReceptiveField = null, Jump = null };
+        var r = new int[rf.Length];
+        var j = new int[rf.Length];
+        for (int i = 0; i < rf.Length; i++)
+        {
+            r[i] = rf[i] + (row.ReceptiveField[i] - 1) * jump[i];
+            j[i] = jump[i] * row.Jump[i];
+        }
+        return row with { ReceptiveField = r, Jump = j };
     }
 
     /// <summary>The summary, computed from the declared input shape by arithmetic alone (no tensors, no libtorch).</summary>

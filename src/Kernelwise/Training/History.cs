@@ -39,4 +39,13 @@ public sealed class History
         foreach (var list in _values.Values)
             while (list.Count < _epochs.Count) list.Add(double.NaN);
     }
+
+    /// <summary>Replaces everything recorded with the contents of <paramref name="other"/> (when a run is resumed from a checkpoint).</summary>
+    internal void ReplaceWith(History other)
+    {
+        _values.Clear();
+        _epochs.Clear();
+        foreach (var (k, v) in other._values) _values[k] = v.ToList();
+        _epochs.AddRange(other._epochs);
+    }
 }

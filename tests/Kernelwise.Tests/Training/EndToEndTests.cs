@@ -12,7 +12,7 @@ public class EndToEndTests
     [FactRequiringFashionMnist]
     public void Should_Reach80PercentOnRealTestImages_When_TrainedOnePassOver10000Images()
     {
-        using var data = FashionMnist.Load(FactRequiringFashionMnistAttribute.Folder);
+        using var data = FashionMnist.Load(FashionMnist.DebianDirectory);
         using var train = data.Train.Take(10_000);
         using var test = data.Test.Take(2_000);
         manual_seed(7);

@@ -1,3 +1,6 @@
+using Kernelwise.Explicit;
+using static TorchSharp.torch;
+
 namespace Kernelwise.Layers.Convolutional;
 
 /// <summary>
@@ -17,9 +20,27 @@ public sealed class Conv2D : BaseConv
     /// <param name="useBias">Whether to add a bias per filter.</param>
     /// <param name="activation">Activation applied to the output.</param>
     /// <param name="name">Layer name; generated when null.</param>
+    /// <param name="implementation">
+    /// <see cref="ConvolutionImplementation.Native"/> (default) for libtorch's kernels, or
+    /// <see cref="ConvolutionImplementation.Explicit"/> for the hand-derived im2col convolution and its textbook backward pass.
+    /// </param>
     public Conv2D(int filters, SpatialSize kernelSize, SpatialSize strides = default, Padding padding = default,
-        SpatialSize dilation = default, int groups = 1, bool useBias = true, Activation activation = Activation.Linear, string? name = null)
+        SpatialSize dilation = default, int groups = 1, bool useBias = true, Activation activation = Activation.Linear, string? name = null,
+        ConvolutionImplementation implementation = ConvolutionImplementation.Native)
         : base(2, filters, kernelSize, strides, padding, dilation, groups, useBias, activation, name)
     {
+        if (!Enum.IsDefined(implementation))
+        {
+            throw new ArgumentOutOfRangeException(nameof(implementation),
+                $"Invalid value for argument implementation of Conv2D. Expected ConvolutionImplementation.Native or ConvolutionImplementation.Explicit. Received implementation={(int)implementation}.");
+        }
+        Implementation = implementation;
     }
+
+    /// <summary>Which code computes this layer: libtorch's kernels or the explicit, hand-derived convolution.</summary>
+    public ConvolutionImplementation Implementation { get; }
+
+    /// <inheritdoc />
+    private protected override Func<Tensor, Tensor, Tensor?, long[], long[], long[], long, Tensor>? ConvolutionFunction
+        => Implementation == ConvolutionImplementation.Explicit ? ExplicitConvolution.Conv2D : null;
 }

@@ -1,0 +1,128 @@
+using Kernelwise.Metrics;
+using static TorchSharp.torch;
+
+namespace Kernelwise.Tests.Metrics;
+
+/// <summary>Metrics against confusion matrices computed by hand.</summary>
+public class MetricTests
+{
+    // targets    0 0 1 1 2 2 2
+    // predicted  0 1 1 1 2 0 2
+    // confusion (actual × predicted):   [1 1 0]
+    //                                   [0 2 0]
+    //                                   [1 0 2]
+    private static readonly long[] Targets = { 0, 0, 1, 1, 2, 2, 2 };
+    private static readonly int[] Predicted = { 0, 1, 1, 1, 2, 0, 2 };
+
+    private static Tensor Scores(IEnumerable<int> predicted, int classes)
+    {
+        var p = predicted.ToArray();
+        var s = new float[p.Length * classes];
+        for (int i = 0; i < p.Length; i++) s[i * classes + p[i]] = 1f;
+        return tensor(s, new long[] { p.Length, classes });
+    }
+
+    /// <summary>Feeds the samples in two batches of different sizes (3 and 4), so averaging batch results would be wrong.</summary>
+    private static double Run(Metric metric, int classes = 3)
+    {
+        metric.Reset();
+        using (var s = Scores(Predicted.Take(3), classes)) using (var t = tensor(Targets.Take(3).ToArray())) metric.Update(s, t);
+        using (var s = Scores(Predicted.Skip(3), classes)) using (var t = tensor(Targets.Skip(3).ToArray())) metric.Update(s, t);
+        return metric.Result();
+    }
+
+    [Fact]
+    public void Should_CountPairs_When_BuildingTheConfusionMatrix()
+    {
+        var m = new ConfusionMatrix(3);
+        using (var s = Scores(Predicted, 3)) using (var t = tensor(Targets)) m.Update(s, t);
+        Assert.Equal(new long[,] { { 1, 1, 0 }, { 0, 2, 0 }, { 1, 0, 2 } }, m.ToArray());
+        Assert.Equal(7, m.Total);
+        Assert.Equal(5 / 7.0, m.Accuracy, 12);
+    }
+
+    [Fact]
+    public void Should_MatchHandComputedMacroAverages_When_BatchesDifferInSize()
+    {
+        // precision: 1/2, 2/3, 2/2;  recall: 1/2, 2/2, 2/3;  F1 = 2TP/(2TP+FP+FN): 2/4, 4/5, 4/5.
+        Assert.Equal((0.5 + 2 / 3.0 + 1) / 3, Run(new Precision()), 12);
+        Assert.Equal((0.5 + 1 + 2 / 3.0) / 3, Run(new Recall()), 12);
+        Assert.Equal((0.5 + 0.8 + 0.8) / 3, Run(new F1Score()), 12);
+        Assert.Equal(5 / 7.0, Run(new Accuracy()), 12);
+    }
+
+    [Fact]
+    public void Should_LeaveOutClassesThatNeverOccur_When_MacroAveraging()
+    {
+        // The same samples with a fourth output class that is neither a target nor predicted.
+        Assert.Equal((0.5 + 2 / 3.0 + 1) / 3, Run(new Precision(), classes: 4), 12);
+        Assert.Equal((0.5 + 0.8 + 0.8) / 3, Run(new F1Score(), classes: 4), 12);
+    }
+
+    [Fact]
+    public void Should_ScoreThePositiveClass_When_TheModelHasOneBinaryOutput()
+    {
+        // logits > 0 → predicted 1.  targets 1 1 1 0 0;  predicted 1 0 1 1 0 → TP 2, FN 1, FP 1.
+        using var logits = tensor(new float[] { 2f, -1f, 0.5f, 3f, -2f }, new long[] { 5, 1 });
+        using var targets = tensor(new float[] { 1, 1, 1, 0, 0 });
+        var precision = new Precision();
+        var recall = new Recall();
+        precision.Update(logits, targets);
+        recall.Update(logits, targets);
+        Assert.Equal(2 / 3.0, precision.Result(), 12);
+        Assert.Equal(2 / 3.0, recall.Result(), 12);
+    }
+
+    [Fact]
+    public void Should_CountTargetsAmongTheTopK_When_TopKAccuracy()
+    {
+        using var scores = tensor(new float[]
+        {
+            0.1f, 0.5f, 0.3f, 0.1f, // order 1,2,0|3 → target 2 is 2nd
+            0.7f, 0.1f, 0.1f, 0.1f, // target 3 not in top 2
+            0.2f, 0.3f, 0.4f, 0.1f, // target 1 is 2nd
+        }, new long[] { 3, 4 });
+        using var targets = tensor(new long[] { 2, 3, 1 });
+        var top2 = new TopKAccuracy(2);
+        top2.Update(scores, targets);
+        Assert.Equal("top_2_accuracy", top2.Name);
+        Assert.Equal(2 / 3.0, top2.Result(), 12);
+        var top1 = new TopKAccuracy(1);
+        top1.Update(scores, targets);
+        Assert.Equal(0, top1.Result());
+    }
+
+    [Fact]
+    public void Should_RoundTripCounts_When_StateIsSavedAndRestored()
+    {
+        var f1 = new F1Score();
+        Run(f1);
+        var copy = new F1Score();
+        copy.SetState(f1.GetState()!);
+        Assert.Equal(f1.Result(), copy.Result());
+    }
+
+    [Fact]
+    public void Should_NameTheClass_When_ATargetIsOutOfRange()
+    {
+        var m = new ConfusionMatrix(3);
+        using var s = Scores(new[] { 0 }, 3);
+        using var t = tensor(new long[] { 5 });
+        var e = Assert.Throws<ArgumentException>(() => m.Update(s, t));
+        Assert.StartsWith("ConfusionMatrix has 3 classes but received target class 5; targets must lie in [0, 2].", e.Message);
+    }
+
+    [Fact]
+    public void Should_MatchEvaluate_When_ComputedForAModel()
+    {
+        manual_seed(7);
+        using var data = SyntheticData.Blocks(50, seed: 7);
+        using var model = TrainingHelpers.PlainNet().Build(Device.Cpu).Compile(new Kernelwise.Optimizers.Adam(0.01), new Kernelwise.Losses.CrossEntropy(), new Accuracy(), new F1Score());
+        model.Fit(data, epochs: 2, batchSize: 16, verbose: 0);
+        var m = model.ConfusionMatrix(data, batchSize: 13);
+        var result = model.Evaluate(data, batchSize: 7);
+        Assert.Equal(50, m.Total);
+        Assert.Equal(result["accuracy"], m.Accuracy, 12);
+        Assert.Equal(result["f1_score"], m.MacroF1, 12);
+    }
+}
