@@ -74,5 +74,5 @@ foreach (var (name, data) in new[] { ("train", splits.Train), ("test", splits.Te
     written += n;
     Console.WriteLine($"{name}: {n:N0} images written to {Path.GetFullPath(Path.Combine(outDir, name))}");
 }
-Console.WriteLine($"Done: {written:N0} PNG files in {clock.Elapsed.TotalSeconds:0.0} s (from {splits.Source}).");
+Console.WriteLine($"Done: {written:N0} PNG files in {clock.Elapsed.TotalSeconds:0.0} s (from {splits.SourceDirectory}).");
 return 0;

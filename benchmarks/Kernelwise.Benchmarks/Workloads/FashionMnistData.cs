@@ -9,7 +9,7 @@ namespace Kernelwise.Benchmarks.Workloads;
 /// </summary>
 public static class FashionMnistData
 {
-    private static readonly Lazy<DatasetSplits> Splits = new(() => FashionMnist.Load(options: new DatasetLoadOptions { Download = false }));
+    private static readonly Lazy<DatasetSplits> Splits = new(() => FashionMnist.Load(options: new DatasetOptions { Download = false }));
 
     /// <summary>The 60,000 training images.</summary>
     public static TensorDataset Train => Splits.Value.Train;
@@ -18,5 +18,5 @@ public static class FashionMnistData
     public static TensorDataset Test => Splits.Value.Test;
 
     /// <summary>Where the files came from.</summary>
-    public static string Source => Splits.Value.Source;
+    public static string Source => Splits.Value.SourceDirectory ?? "";
 }

@@ -34,7 +34,7 @@ public class Cifar10BinaryTests
         // file 1 (data_batch_2), record 2: green plane starts at k = 1024, row 0, column 5 → k = 1029.
         Assert.Equal((1 * 7 + 2 + 1029) % 256 / 255f, splits.Train.Inputs[5, 1, 0, 5].item<float>(), 6);
         Assert.Equal("airplane", splits.ClassNames[0]);
-        Assert.Equal(dir, splits.Source);
+        Assert.Equal(dir, splits.SourceDirectory);
     }
 
     [Fact]
