@@ -1,7 +1,7 @@
 using Kernelwise.Data.Images;
 using Kernelwise.Data.Transforms;
 
-namespace Kernelwise.Tests.Data.Images;
+namespace Kernelwise.Tests.Data;
 
 public class ImageDatasetTests
 {
@@ -11,7 +11,7 @@ public class ImageDatasetTests
         public void Should_SplitIntoDisjointPartsOfTheRightSizes_When_AValidationSplitIsGiven()
         {
             using var dir = new TempDirectory();
-            TestImages.WriteFolder(dir.Path, new[] { "a", "b" }, perClass: 10);
+            GeneratedImages.WriteFolder(dir.Path, new[] { "a", "b" }, perClass: 10);
             var (train, validation) = ImageDataset.FromDirectory(dir.Path, imageSize: (8, 8), validationSplit: 0.25, seed: 3);
             Assert.NotNull(validation);
             Assert.Equal(15, train.Count);
@@ -31,7 +31,7 @@ public class ImageDatasetTests
         public void Should_ResizeToTheImageSizeAndApplyTheTransformToTrainingOnly_When_Loaded()
         {
             using var dir = new TempDirectory();
-            TestImages.WriteFolder(dir.Path, new[] { "a", "b" }, perClass: 4, width: 20, height: 14);
+            GeneratedImages.WriteFolder(dir.Path, new[] { "a", "b" }, perClass: 4, width: 20, height: 14);
             var augment = new TransformPipeline().RandomCrop(6).ToTensor();
             var splits = ImageDataset.FromDirectory(dir.Path, imageSize: (10, 12), colorMode: ColorMode.Grayscale, validationSplit: 0.5, seed: 1, transform: augment);
             using (var b = splits.Train.GetBatch(new long[] { 0, 1 })) Assert.Equal(new long[] { 2, 1, 6, 6 }, b.Inputs.shape);
@@ -42,7 +42,7 @@ public class ImageDatasetTests
         public void Should_Default256By256AndNoValidation_When_OnlyTheDirectoryIsGiven()
         {
             using var dir = new TempDirectory();
-            TestImages.WriteFolder(dir.Path, new[] { "a" }, perClass: 1);
+            GeneratedImages.WriteFolder(dir.Path, new[] { "a" }, perClass: 1);
             var splits = ImageDataset.FromDirectory(dir.Path);
             Assert.Null(splits.Validation);
             using var x = splits.Train.GetExample(0).Input;
@@ -53,7 +53,7 @@ public class ImageDatasetTests
         public void Should_Refuse_When_TheSplitLeavesAPartEmpty()
         {
             using var dir = new TempDirectory();
-            TestImages.WriteFolder(dir.Path, new[] { "a" }, perClass: 3);
+            GeneratedImages.WriteFolder(dir.Path, new[] { "a" }, perClass: 3);
             var error = Assert.Throws<ArgumentOutOfRangeException>(() => ImageDataset.FromDirectory(dir.Path, validationSplit: 0.2, seed: 1));
             Assert.Contains("Received validationSplit=0.2", error.Message);
             Assert.Contains("3 images", error.Message);
@@ -64,7 +64,7 @@ public class ImageDatasetTests
         public void Should_ReportSkippedFiles_When_PolicyIsSkip()
         {
             using var dir = new TempDirectory();
-            TestImages.WriteFolder(dir.Path, new[] { "a" }, perClass: 2);
+            GeneratedImages.WriteFolder(dir.Path, new[] { "a" }, perClass: 2);
             File.WriteAllText(dir.Combine("a", "notes.jpg"), "not an image");
             var splits = ImageDataset.FromDirectory(dir.Path, onBadFile: BadFilePolicy.Skip);
             Assert.Equal(2, splits.Train.Count);

@@ -1,12 +1,14 @@
 using Kernelwise.Data;
 using Kernelwise.Data.Images;
 using Kernelwise.Data.Transforms;
+using Kernelwise.Layers;
+using Kernelwise.Models;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 using static TorchSharp.torch;
 
-namespace Kernelwise.Tests.Data.Images;
+namespace Kernelwise.Tests.Data;
 
 public class ImageFolderTests
 {
@@ -16,7 +18,7 @@ public class ImageFolderTests
         public void Should_OrderClassesOrdinallyAndLabelFilesByFolder_When_Scanned()
         {
             using var dir = new TempDirectory();
-            TestImages.WriteFolder(dir.Path, new[] { "dog", "Cat", "ant" }, perClass: 2);
+            GeneratedImages.WriteFolder(dir.Path, new[] { "dog", "Cat", "ant" }, perClass: 2);
             var folder = new ImageFolder(dir.Path);
             Assert.Equal(new[] { "Cat", "ant", "dog" }, folder.ClassNames); // code-point order, as Keras and torchvision
             Assert.Equal(6, folder.Count);
@@ -30,7 +32,7 @@ public class ImageFolderTests
         public void Should_FollowTheGivenOrder_When_ClassNamesAreExplicit()
         {
             using var dir = new TempDirectory();
-            TestImages.WriteFolder(dir.Path, new[] { "a", "b" }, perClass: 1);
+            GeneratedImages.WriteFolder(dir.Path, new[] { "a", "b" }, perClass: 1);
             var folder = new ImageFolder(dir.Path, new ImageFolderOptions { ClassNames = new[] { "b", "a" } });
             Assert.Equal(new[] { "b", "a" }, folder.ClassNames);
             Assert.Equal(dir.Combine("b", "img_000.png"), folder.Files[0].Path);
@@ -41,7 +43,7 @@ public class ImageFolderTests
         public void Should_NameMissingAndUnlistedFolders_When_ClassNamesDoNotMatch()
         {
             using var dir = new TempDirectory();
-            TestImages.WriteFolder(dir.Path, new[] { "a", "b" }, perClass: 1);
+            GeneratedImages.WriteFolder(dir.Path, new[] { "a", "b" }, perClass: 1);
             var error = Assert.Throws<ArgumentException>(() => new ImageFolder(dir.Path, new ImageFolderOptions { ClassNames = new[] { "a", "c" } }));
             Assert.Contains("Invalid value for argument classNames", error.Message);
             Assert.Contains("no folder for 'c'", error.Message);
@@ -52,11 +54,11 @@ public class ImageFolderTests
         public void Should_ReadNestedFoldersAndIgnoreOtherFiles_When_Scanned()
         {
             using var dir = new TempDirectory();
-            TestImages.WriteFolder(dir.Path, new[] { "a" }, perClass: 1);
-            using (var img = TestImages.Pattern(12, 10)) TestImages.Save(img, dir.Combine("a", "deeper", "nested.PNG"));
+            GeneratedImages.WriteFolder(dir.Path, new[] { "a" }, perClass: 1);
+            using (var img = GeneratedImages.Pattern(12, 10)) GeneratedImages.Save(img, dir.Combine("a", "deeper", "nested.PNG"));
             File.WriteAllText(dir.Combine("a", "README.txt"), "about the images");
             File.WriteAllText(dir.Combine("a", ".DS_Store"), "junk");
-            using (var img = TestImages.Pattern(12, 10)) TestImages.Save(img, dir.Combine("a", ".hidden.png"));
+            using (var img = GeneratedImages.Pattern(12, 10)) GeneratedImages.Save(img, dir.Combine("a", ".hidden.png"));
             Directory.CreateDirectory(dir.Combine(".git"));
             var folder = new ImageFolder(dir.Path);
             Assert.Equal(new[] { "a" }, folder.ClassNames);
@@ -77,7 +79,7 @@ public class ImageFolderTests
         public void Should_ExplainTheLayout_When_TheRootHasNoClassFolders()
         {
             using var dir = new TempDirectory();
-            using (var img = TestImages.Pattern(8, 8)) TestImages.Save(img, dir.Combine("loose.png"));
+            using (var img = GeneratedImages.Pattern(8, 8)) GeneratedImages.Save(img, dir.Combine("loose.png"));
             var error = Assert.Throws<ArgumentException>(() => new ImageFolder(dir.Path));
             Assert.Contains($"Received directory='{dir.Path}', which has no subfolders but 1 image file(s) directly inside", error.Message);
         }
@@ -86,7 +88,7 @@ public class ImageFolderTests
         public void Should_FailNamingTheFolder_When_AClassFolderIsEmptyAndPolicyIsFailFast()
         {
             using var dir = new TempDirectory();
-            TestImages.WriteFolder(dir.Path, new[] { "a" }, perClass: 2);
+            GeneratedImages.WriteFolder(dir.Path, new[] { "a" }, perClass: 2);
             Directory.CreateDirectory(dir.Combine("b"));
             var error = Assert.Throws<ImageFileException>(() => new ImageFolder(dir.Path));
             Assert.Equal(dir.Combine("b"), error.FilePath);
@@ -97,7 +99,7 @@ public class ImageFolderTests
         public void Should_KeepTheClassAndReportIt_When_AClassFolderIsEmptyAndPolicyIsSkip()
         {
             using var dir = new TempDirectory();
-            TestImages.WriteFolder(dir.Path, new[] { "a", "c" }, perClass: 2);
+            GeneratedImages.WriteFolder(dir.Path, new[] { "a", "c" }, perClass: 2);
             Directory.CreateDirectory(dir.Combine("b"));
             var folder = new ImageFolder(dir.Path, new ImageFolderOptions { OnBadFile = BadFilePolicy.Skip });
             Assert.Equal(new[] { "a", "b", "c" }, folder.ClassNames); // labels stay stable
@@ -127,8 +129,8 @@ public class ImageFolderTests
         public void Should_ReproduceThePixelsExactly_When_TheFormatIsLossless(string extension)
         {
             using var dir = new TempDirectory();
-            using var image = TestImages.Pattern(6, 5, seed: 1);
-            TestImages.Save(image, dir.Combine("a", "x" + extension));
+            using var image = GeneratedImages.Pattern(6, 5, seed: 1);
+            GeneratedImages.Save(image, dir.Combine("a", "x" + extension));
             var folder = new ImageFolder(dir.Path);
             var (input, target) = folder.GetExample(0);
             using (input)
@@ -152,12 +154,12 @@ public class ImageFolderTests
         public void Should_ConvertEveryImageToTheColorMode_When_TheFolderMixesGrayRgbAndAlpha()
         {
             using var dir = new TempDirectory();
-            using (var g = TestImages.GrayPattern(8, 8)) TestImages.Save(g, dir.Combine("a", "gray.png"));
-            using (var c = TestImages.Pattern(8, 8)) TestImages.Save(c, dir.Combine("a", "rgb.jpg"));
-            using (var a = TestImages.RgbaPattern(8, 8)) TestImages.Save(a, dir.Combine("a", "rgba.png"));
-            using (var c = TestImages.Pattern(8, 8)) TestImages.Save(c, dir.Combine("a", "rgb.bmp"));
-            using (var c = TestImages.Pattern(8, 8)) TestImages.Save(c, dir.Combine("a", "rgb.webp"));
-            using (var c = TestImages.Pattern(8, 8)) TestImages.Save(c, dir.Combine("a", "rgb.gif"));
+            using (var g = GeneratedImages.GrayPattern(8, 8)) GeneratedImages.Save(g, dir.Combine("a", "gray.png"));
+            using (var c = GeneratedImages.Pattern(8, 8)) GeneratedImages.Save(c, dir.Combine("a", "rgb.jpg"));
+            using (var a = GeneratedImages.RgbaPattern(8, 8)) GeneratedImages.Save(a, dir.Combine("a", "rgba.png"));
+            using (var c = GeneratedImages.Pattern(8, 8)) GeneratedImages.Save(c, dir.Combine("a", "rgb.bmp"));
+            using (var c = GeneratedImages.Pattern(8, 8)) GeneratedImages.Save(c, dir.Combine("a", "rgb.webp"));
+            using (var c = GeneratedImages.Pattern(8, 8)) GeneratedImages.Save(c, dir.Combine("a", "rgb.gif"));
             foreach (var (mode, channels) in new[] { (ColorMode.Grayscale, 1L), (ColorMode.Rgb, 3L), (ColorMode.Rgba, 4L) })
             {
                 var folder = new ImageFolder(dir.Path, new ImageFolderOptions { ColorMode = mode });
@@ -172,10 +174,10 @@ public class ImageFolderTests
         public void Should_UseLumaForGrayscaleReplicateGrayForRgbAndOpaqueAlphaForRgba_When_Converting()
         {
             using var dir = new TempDirectory();
-            using (var g = TestImages.GrayPattern(4, 4)) TestImages.Save(g, dir.Combine("a", "0gray.png"));
-            using (var c = TestImages.Pattern(4, 4)) TestImages.Save(c, dir.Combine("a", "1rgb.png"));
-            using var gray = TestImages.GrayPattern(4, 4);
-            using var rgb = TestImages.Pattern(4, 4);
+            using (var g = GeneratedImages.GrayPattern(4, 4)) GeneratedImages.Save(g, dir.Combine("a", "0gray.png"));
+            using (var c = GeneratedImages.Pattern(4, 4)) GeneratedImages.Save(c, dir.Combine("a", "1rgb.png"));
+            using var gray = GeneratedImages.GrayPattern(4, 4);
+            using var rgb = GeneratedImages.Pattern(4, 4);
 
             var asRgb = new ImageFolder(dir.Path, new ImageFolderOptions { ColorMode = ColorMode.Rgb });
             using (var x = asRgb.GetExample(0).Input)
@@ -199,8 +201,8 @@ public class ImageFolderTests
         public void Should_ResizeEveryImage_When_ImageSizeIsSet()
         {
             using var dir = new TempDirectory();
-            using (var a = TestImages.Pattern(30, 20)) TestImages.Save(a, dir.Combine("a", "wide.png"));
-            using (var b = TestImages.Pattern(9, 17)) TestImages.Save(b, dir.Combine("a", "tall.png"));
+            using (var a = GeneratedImages.Pattern(30, 20)) GeneratedImages.Save(a, dir.Combine("a", "wide.png"));
+            using (var b = GeneratedImages.Pattern(9, 17)) GeneratedImages.Save(b, dir.Combine("a", "tall.png"));
             var folder = new ImageFolder(dir.Path, new ImageFolderOptions { ImageSize = (8, 12), CropToAspectRatio = true });
             using var batch = folder.GetBatch(new long[] { 0, 1 });
             Assert.Equal(new long[] { 2, 3, 8, 12 }, batch.Inputs.shape);
@@ -210,8 +212,8 @@ public class ImageFolderTests
         public void Should_NameBothFilesAndTheFix_When_ImagesInABatchHaveDifferentSizes()
         {
             using var dir = new TempDirectory();
-            using (var a = TestImages.Pattern(10, 10)) TestImages.Save(a, dir.Combine("a", "1.png"));
-            using (var b = TestImages.Pattern(12, 10)) TestImages.Save(b, dir.Combine("a", "2.png"));
+            using (var a = GeneratedImages.Pattern(10, 10)) GeneratedImages.Save(a, dir.Combine("a", "1.png"));
+            using (var b = GeneratedImages.Pattern(12, 10)) GeneratedImages.Save(b, dir.Combine("a", "2.png"));
             var folder = new ImageFolder(dir.Path, new ImageFolderOptions { OnBadFile = BadFilePolicy.Skip });
             var error = Assert.Throws<ImageFileException>(() => folder.GetBatch(new long[] { 0, 1 }));
             Assert.Equal(dir.Combine("a", "2.png"), error.FilePath);
@@ -227,7 +229,7 @@ public class ImageFolderTests
             using var dir = new TempDirectory();
             using var animation = new Image<Rgb24>(6, 6, new Rgb24(255, 0, 0));
             using (var second = new Image<Rgb24>(6, 6, new Rgb24(0, 0, 255))) animation.Frames.AddFrame(second.Frames.RootFrame);
-            TestImages.Save(animation, dir.Combine("a", "anim.gif"));
+            GeneratedImages.Save(animation, dir.Combine("a", "anim.gif"));
             var folder = new ImageFolder(dir.Path);
             using var x = folder.GetExample(0).Input;
             Assert.Equal(new long[] { 3, 6, 6 }, x.shape);
@@ -237,7 +239,7 @@ public class ImageFolderTests
 
     public class BadFiles
     {
-        public static TheoryData<string> CorpusNames() => new(TestImages.BrokenCorpus().Keys);
+        public static TheoryData<string> CorpusNames() => new(GeneratedImages.BrokenCorpus().Keys);
 
         private static readonly Dictionary<string, string> ExpectedReason = new()
         {
@@ -260,9 +262,9 @@ public class ImageFolderTests
 
         private static string MakeFolder(TempDirectory dir, string brokenName, byte[] content)
         {
-            TestImages.WriteFolder(dir.Path, new[] { "good" }, perClass: 3);
+            GeneratedImages.WriteFolder(dir.Path, new[] { "good" }, perClass: 3);
             Directory.CreateDirectory(dir.Combine("mixed"));
-            using (var img = TestImages.Pattern(12, 10)) TestImages.Save(img, dir.Combine("mixed", "fine.png"));
+            using (var img = GeneratedImages.Pattern(12, 10)) GeneratedImages.Save(img, dir.Combine("mixed", "fine.png"));
             var path = dir.Combine("mixed", brokenName);
             File.WriteAllBytes(path, content);
             return path;
@@ -273,7 +275,7 @@ public class ImageFolderTests
         public void Should_FailNamingTheFileAndReason_When_PolicyIsFailFast(string name)
         {
             using var dir = new TempDirectory();
-            var path = MakeFolder(dir, name, TestImages.BrokenCorpus()[name]);
+            var path = MakeFolder(dir, name, GeneratedImages.BrokenCorpus()[name]);
             long before = Batch.LiveCount;
             // Found by the header scan at construction, or else while loading (from a worker thread).
             var error = Assert.Throws<ImageFileException>(() =>
@@ -291,14 +293,14 @@ public class ImageFolderTests
         public void Should_SkipAndReportEveryBrokenFile_When_PolicyIsSkip()
         {
             using var dir = new TempDirectory();
-            TestImages.WriteFolder(dir.Path, new[] { "good" }, perClass: 4);
-            var corpus = TestImages.BrokenCorpus();
+            GeneratedImages.WriteFolder(dir.Path, new[] { "good" }, perClass: 4);
+            var corpus = GeneratedImages.BrokenCorpus();
             foreach (var (name, content) in corpus)
             {
                 Directory.CreateDirectory(dir.Combine("bad"));
                 File.WriteAllBytes(dir.Combine("bad", name), content);
             }
-            using (var img = TestImages.Pattern(12, 10)) TestImages.Save(img, dir.Combine("bad", "zz_fine.png"));
+            using (var img = GeneratedImages.Pattern(12, 10)) GeneratedImages.Save(img, dir.Combine("bad", "zz_fine.png"));
             var folder = new ImageFolder(dir.Path, new ImageFolderOptions { OnBadFile = BadFilePolicy.Skip });
             Assert.True(folder.SkippedFiles.Count >= 8, "the header scan finds most broken files");
 
@@ -326,8 +328,8 @@ public class ImageFolderTests
         public void Should_RefuseImagesAboveTheConfiguredPixelLimit_When_MaxPixelsIsSet()
         {
             using var dir = new TempDirectory();
-            using (var small = TestImages.Pattern(10, 10)) TestImages.Save(small, dir.Combine("a", "small.png"));
-            using (var large = TestImages.Pattern(40, 30)) TestImages.Save(large, dir.Combine("a", "large.png"));
+            using (var small = GeneratedImages.Pattern(10, 10)) GeneratedImages.Save(small, dir.Combine("a", "small.png"));
+            using (var large = GeneratedImages.Pattern(40, 30)) GeneratedImages.Save(large, dir.Combine("a", "large.png"));
             var folder = new ImageFolder(dir.Path, new ImageFolderOptions { MaxPixels = 1000, OnBadFile = BadFilePolicy.Skip });
             Assert.Equal(new[] { dir.Combine("a", "small.png") }, folder.Files.Select(f => f.Path));
             Assert.Contains("40×30 = 1,200 pixels, above the limit of 1,000", Assert.Single(folder.SkippedFiles).Reason);
@@ -337,7 +339,7 @@ public class ImageFolderTests
         public void Should_DeliverTheFileFromTheWorker_When_AFileIsDamagedAfterTheScan()
         {
             using var dir = new TempDirectory();
-            TestImages.WriteFolder(dir.Path, new[] { "a", "b" }, perClass: 10);
+            GeneratedImages.WriteFolder(dir.Path, new[] { "a", "b" }, perClass: 10);
             var folder = new ImageFolder(dir.Path);
             var victim = folder.Files[13].Path;
             var bytes = File.ReadAllBytes(victim);
@@ -356,7 +358,7 @@ public class ImageFolderTests
         public void Should_SkipAtLoadTime_When_AFileVanishesAfterTheScan()
         {
             using var dir = new TempDirectory();
-            TestImages.WriteFolder(dir.Path, new[] { "a" }, perClass: 4);
+            GeneratedImages.WriteFolder(dir.Path, new[] { "a" }, perClass: 4);
             var folder = new ImageFolder(dir.Path, new ImageFolderOptions { OnBadFile = BadFilePolicy.Skip });
             File.Delete(folder.Files[2].Path);
             using var batch = folder.GetBatch(new long[] { 0, 1, 2, 3 });
@@ -393,7 +395,7 @@ public class ImageFolderTests
         public void Should_GiveIdenticalBatches_When_LoadedWithOneOrTwoWorkers()
         {
             using var dir = new TempDirectory();
-            TestImages.WriteFolder(dir.Path, new[] { "a", "b", "c" }, perClass: 6, width: 20, height: 16, extension: ".jpg");
+            GeneratedImages.WriteFolder(dir.Path, new[] { "a", "b", "c" }, perClass: 6, width: 20, height: 16, extension: ".jpg");
             var folder = Folder(dir);
             var one = Epoch(new DataLoader(folder, batchSize: 5, shuffle: true, seed: 11, numWorkers: 1) { Epoch = 3 });
             var two = Epoch(new DataLoader(folder, batchSize: 5, shuffle: true, seed: 11, numWorkers: 2) { Epoch = 3 });
@@ -412,7 +414,7 @@ public class ImageFolderTests
         public void Should_DrawNewAugmentationEachEpoch_When_TheSeedIsFixed()
         {
             using var dir = new TempDirectory();
-            TestImages.WriteFolder(dir.Path, new[] { "a" }, perClass: 4, width: 20, height: 16);
+            GeneratedImages.WriteFolder(dir.Path, new[] { "a" }, perClass: 4, width: 20, height: 16);
             var folder = Folder(dir);
             var loader = new DataLoader(folder, batchSize: 4, seed: 2, numWorkers: 1);
             var e0 = Epoch(loader);
@@ -427,7 +429,7 @@ public class ImageFolderTests
         public void Should_ShareFilesAndSkipLog_When_ViewsAreMade()
         {
             using var dir = new TempDirectory();
-            TestImages.WriteFolder(dir.Path, new[] { "a", "b" }, perClass: 3);
+            GeneratedImages.WriteFolder(dir.Path, new[] { "a", "b" }, perClass: 3);
             var folder = new ImageFolder(dir.Path, new ImageFolderOptions { OnBadFile = BadFilePolicy.Skip });
             var plain = folder.WithTransform(null);
             var part = folder.Subset(new long[] { 4, 1 });
@@ -437,5 +439,41 @@ public class ImageFolderTests
             Assert.Single(plain.SkippedFiles);
             Assert.Single(folder.SkippedFiles);
         }
+    }
+}
+
+public class ImageFolderTrainingTests
+{
+    [Fact]
+    public void Should_LearnTheClasses_When_FittedFromAFolderWithWorkers()
+    {
+        using var dir = new TempDirectory();
+        var rng = new Random(0);
+        foreach (var (name, level) in new[] { ("dark", 40), ("light", 200) })
+        {
+            for (int i = 0; i < 16; i++)
+            {
+                using var image = new Image<L8>(12, 12);
+                for (int y = 0; y < 12; y++)
+                    for (int x = 0; x < 12; x++)
+                        image[x, y] = new L8((byte)Math.Clamp(level + rng.Next(-40, 41), 0, 255));
+                GeneratedImages.Save(image, dir.Combine(name, $"{i:D2}.png"));
+            }
+        }
+        var (train, validation) = ImageDataset.FromDirectory(dir.Path, imageSize: (12, 12), colorMode: ColorMode.Grayscale, validationSplit: 0.25, seed: 1,
+            transform: new TransformPipeline().RandomHorizontalFlip().ToTensor());
+        Assert.Equal(DataLoaderOptions.Parallel, train.LoaderOptions);
+        long before = Batch.LiveCount;
+        TorchSharp.torch.manual_seed(0);
+        using var model = new Sequential(new Shape(1, 12, 12), "folder_net")
+            .Conv2D(4, 3, padding: Padding.Same, activation: Activation.ReLU)
+            .MaxPooling2D(2)
+            .Flatten()
+            .Dense(2)
+            .Build(Device.Cpu)
+            .Compile(new Kernelwise.Optimizers.Adam(0.05), new Kernelwise.Losses.CrossEntropy(), new Kernelwise.Metrics.Accuracy());
+        var history = model.Fit(train, epochs: 3, batchSize: 8, validationData: validation, seed: 3, verbose: 0);
+        Assert.True(history["val_accuracy"][^1] >= 0.9, $"validation accuracy {history["val_accuracy"][^1]}");
+        Assert.Equal(before, Batch.LiveCount);
     }
 }

@@ -8,10 +8,10 @@ using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Formats.Webp;
 using SixLabors.ImageSharp.PixelFormats;
 
-namespace Kernelwise.Tests.Data.Images;
+namespace Kernelwise.Tests.Data;
 
 /// <summary>Generated test images: deterministic pixel patterns written in any supported format, and broken files of every kind.</summary>
-internal static class TestImages
+internal static class GeneratedImages
 {
     /// <summary>An RGB image whose pixel (x, y) is (x·7 + seed, y·11 + seed, (x + y)·3 + seed) mod 256.</summary>
     public static Image<Rgb24> Pattern(int width, int height, int seed = 0)
