@@ -22,7 +22,7 @@ public sealed class InferenceSuite : IBenchmarkSuite
         int count = context.Setting("images", context.Quick ? 2000 : 10000);
         int repeats = context.RepeatsOr(context.Quick ? 3 : 7);
         using var test = FashionMnistData.Test.Take(count);
-        foreach (var net in Networks.Names)
+        foreach (var net in context.Setting("networks", string.Join(',', Networks.Names)).Split(',', StringSplitOptions.RemoveEmptyEntries))
         {
             using var model = Networks.BuildKernelwise(net, Seed);
             using var hand = Networks.BuildHandWritten(net, Seed);

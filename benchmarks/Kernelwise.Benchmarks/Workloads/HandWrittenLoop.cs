@@ -14,11 +14,23 @@ public sealed class HandWrittenLoop : IDisposable
 
     /// <summary>Builds the network <paramref name="network"/> (see <see cref="Networks"/>) with Adam at <paramref name="learningRate"/>.</summary>
     public HandWrittenLoop(string network, double learningRate = 1e-3, int shuffleSeed = 1)
+        : this(Networks.HandWritten(network), learningRate, shuffleSeed, ownsNetwork: true)
     {
-        Net = Networks.HandWritten(network);
+    }
+
+    /// <summary>
+    /// Runs the hand-written loops over an existing <paramref name="network"/> (for example a Kernelwise model's
+    /// <c>Network</c>, to separate the cost of the modules from the cost of the loop) with its own Adam optimizer.
+    /// </summary>
+    public HandWrittenLoop(nn.Module<Tensor, Tensor> network, double learningRate, int shuffleSeed, bool ownsNetwork)
+    {
+        Net = network;
+        _ownsNetwork = ownsNetwork;
         Optimizer = optim.Adam(Net.parameters(), learningRate);
         _shuffle = new Random(shuffleSeed);
     }
+
+    private readonly bool _ownsNetwork;
 
     /// <summary>The network.</summary>
     public nn.Module<Tensor, Tensor> Net { get; }
@@ -94,6 +106,6 @@ public sealed class HandWrittenLoop : IDisposable
     public void Dispose()
     {
         Optimizer.Dispose();
-        Net.Dispose();
+        if (_ownsNetwork) Net.Dispose();
     }
 }

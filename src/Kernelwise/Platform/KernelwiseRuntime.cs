@@ -34,6 +34,7 @@ public static partial class KernelwiseRuntime
     private const int MTrimThreshold = -1;
     private const int MMmapThreshold = -3;
     private const int MMmapMax = -4;
+    private const int MArenaMax = -8;
     private const int GlibcDefaultThreshold = 128 * 1024;
     private const int GlibcDefaultMmapMax = 65536;
 
@@ -66,7 +67,7 @@ public static partial class KernelwiseRuntime
         {
             bool ok = policy switch
             {
-                AllocatorPolicy.Tuned => Set(MMmapMax, GlibcDefaultMmapMax) & Set(MMmapThreshold, TunedMmapThreshold) & Set(MTrimThreshold, TunedTrimThreshold),
+                AllocatorPolicy.Tuned => Set(MMmapMax, GlibcDefaultMmapMax) & Set(MMmapThreshold, TunedMmapThreshold) & Set(MTrimThreshold, TunedTrimThreshold) & Set(MArenaMax, 1),
                 AllocatorPolicy.Retain => Set(MMmapMax, 0) & Set(MTrimThreshold, int.MaxValue),
                 _ => Set(MMmapMax, GlibcDefaultMmapMax) & Set(MMmapThreshold, GlibcDefaultThreshold) & Set(MTrimThreshold, GlibcDefaultThreshold),
             };
