@@ -118,7 +118,14 @@ public sealed class ExplicitConvolutionSuite : IBenchmarkSuite
             $"{chunk} sample(s) per chunk");
         yield return new BenchmarkResult($"{layer} libtorch fwd", "ms", times[$"{layer} libtorch fwd"]);
         yield return new BenchmarkResult($"{layer} explicit fwd", "ms", times[$"{layer} explicit fwd"], $"{layer} libtorch fwd");
+        // Ratios within each round (both ran back to back), which cancel slow drifts in machine load.
+        yield return new BenchmarkResult($"{layer} explicit/libtorch fwd+bwd, per round", "×",
+            Ratios(times[$"{layer} explicit fwd+bwd"], times[$"{layer} libtorch fwd+bwd"]), Note: "median of per-round ratios");
+        yield return new BenchmarkResult($"{layer} explicit/libtorch fwd, per round", "×",
+            Ratios(times[$"{layer} explicit fwd"], times[$"{layer} libtorch fwd"]), Note: "median of per-round ratios");
     }
+
+    private static double[] Ratios(double[] candidate, double[] baseline) => candidate.Zip(baseline, (c, b) => c / b).ToArray();
 
     /// <summary>
     /// The explicit convolution's work split into its phases, each run over the whole batch chunk by chunk on the same
