@@ -2,6 +2,7 @@ using Kernelwise.Export.Converters;
 using Kernelwise.Layers;
 using Kernelwise.Layers.Convolutional;
 using Kernelwise.Layers.Core;
+using Kernelwise.Layers.Merging;
 using Kernelwise.Layers.Normalization;
 using Kernelwise.Layers.Pooling;
 using Kernelwise.Layers.Reshaping;
@@ -68,6 +69,10 @@ internal sealed class OnnxConverterRegistry
             .Register(new BatchNormalizationConverter())
             .Register(new LayerNormalizationConverter())
             .Register(new ZeroPadding2DConverter())
-            .Register(new UpSampling2DConverter());
+            .Register(new UpSampling2DConverter())
+            .Register(new BranchConverter())
+            .Register(new ResidualConverter())
+            .Register(new BranchesConverter())
+            .Register(new AuxiliaryOutputConverter());
     }
 }

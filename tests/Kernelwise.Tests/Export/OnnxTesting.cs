@@ -21,9 +21,15 @@ internal static class OnnxTesting
     /// </summary>
     public static Model Build(Shape input, params Layer[] layers)
     {
-        manual_seed(1234);
         var builder = new Sequential(input, "exported");
         foreach (var layer in layers) builder.Add(layer);
+        return Build(builder);
+    }
+
+    /// <inheritdoc cref="Build(Shape, Layer[])"/>
+    public static Model Build(Sequential builder)
+    {
+        manual_seed(1234);
         var model = builder.Build(Device.Cpu);
         using (no_grad())
         {
