@@ -1,9 +1,10 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 
 namespace Kernelwise.Benchmarks;
 
 /// <summary>Timing helpers: warm up, then repeat, returning every sample so the table can show median, min and max.</summary>
-public static class Stats
+public static partial class Stats
 {
     /// <summary>Median of <paramref name="values"/> (NaN when empty).</summary>
     public static double Median(IReadOnlyCollection<double> values)
@@ -50,6 +51,49 @@ public static class Stats
         }
         return result;
     }
+
+    /// <summary>
+    /// As <see cref="TimeInterleavedMs"/>, and also the CPU time the whole process spent in each run (all threads, user and
+    /// system). On a machine shared with other work, wall time includes waiting for a core, CPU time mostly does not:
+    /// the CPU-time ratio of two cases shows the extra work one does even when the wall-clock ratio drowns in noise.
+    /// </summary>
+    public static Dictionary<string, (double[] WallMs, double[] CpuMs)> TimeInterleavedWithCpu(IReadOnlyDictionary<string, Action> cases, int repeats, int warmup = 2)
+    {
+        foreach (var a in cases.Values) for (int i = 0; i < warmup; i++) a();
+        var result = cases.Keys.ToDictionary(k => k, _ => (WallMs: new double[repeats], CpuMs: new double[repeats]));
+        var order = cases.ToList();
+        for (int r = 0; r < repeats; r++)
+        {
+            var round = r % 2 == 0 ? order : Enumerable.Reverse(order);
+            foreach (var (name, action) in round)
+            {
+                double cpu = ProcessCpuMs();
+                var sw = Stopwatch.StartNew();
+                action();
+                result[name].WallMs[r] = sw.Elapsed.TotalMilliseconds;
+                result[name].CpuMs[r] = ProcessCpuMs() - cpu;
+            }
+        }
+        return result;
+    }
+
+    /// <summary>CPU time used by this process so far, in milliseconds (all threads; nanosecond clock on Linux).</summary>
+    public static double ProcessCpuMs()
+    {
+        if (OperatingSystem.IsLinux() && ClockGetTime(2 /* CLOCK_PROCESS_CPUTIME_ID */, out var t) == 0) return t.Seconds * 1000.0 + t.Nanoseconds / 1e6;
+        using var p = Process.GetCurrentProcess();
+        return p.TotalProcessorTime.TotalMilliseconds;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [LibraryImport("libc.so.6", EntryPoint = "clock_gettime")]
+    private static partial int ClockGetTime(int clock, out TimeSpec time);
 
     /// <summary>Element-wise <paramref name="numerators"/>[i] / <paramref name="denominators"/>[i]: per-round ratios of paired, interleaved samples.</summary>
     public static double[] Ratios(IReadOnlyList<double> numerators, IReadOnlyList<double> denominators)
