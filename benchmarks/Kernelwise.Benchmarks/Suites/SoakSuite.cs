@@ -42,12 +42,20 @@ public sealed class SoakSuite : IBenchmarkSuite
         public override void OnEpochEnd(int epoch, IDictionary<string, double> logs)
         {
             EpochSeconds.Add(_clock.Elapsed.TotalSeconds);
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            ResidentMb.Add(Stats.ResidentBytes() / (1024.0 * 1024.0));
+            ResidentMb.Add(SettledResidentMb());
             LiveTensors.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount);
             Console.Error.WriteLine($"  epoch {epoch + 1}: {EpochSeconds[^1]:0.0} s, resident {ResidentMb[^1]:0.0} MB, live tensors {LiveTensors[^1]}, loss {logs["loss"]:0.0000}, val_accuracy {logs["val_accuracy"]:0.0000}");
         }
+    }
+
+    /// <summary>Resident memory after a full, compacting collection (so managed garbage does not blur the native picture).</summary>
+    internal static double SettledResidentMb()
+    {
+        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        return Stats.ResidentBytes() / (1024.0 * 1024.0);
     }
 
     /// <inheritdoc />
@@ -67,6 +75,7 @@ public sealed class SoakSuite : IBenchmarkSuite
             .Compile(new Adam(2e-3) { ClipNorm = 5 }, new CrossEntropy(), new Accuracy(), new F1Score());
         var dir = Directory.CreateTempSubdirectory("kw-soak-");
         var probe = new MemoryProbe();
+        double beforeTraining = SettledResidentMb();
         try
         {
             var callbacks = new Callback[]
@@ -83,13 +92,15 @@ public sealed class SoakSuite : IBenchmarkSuite
         {
             dir.Delete(true);
         }
+        // "After the second epoch": growth of resident memory from the end of epoch 2 to the end of epoch 20, and the
+        // largest value at any later epoch relative to epoch 2.
         double baseline = probe.ResidentMb[1];
         double growth = (probe.ResidentMb[^1] - baseline) / baseline * 100;
         double peakGrowth = (probe.ResidentMb.Skip(1).Max() - baseline) / baseline * 100;
         string perEpoch = string.Join(" ", probe.ResidentMb.Select(v => v.ToString("0", CultureInfo.InvariantCulture)));
         string live = string.Join(" ", probe.LiveTensors.Distinct().Select(v => v.ToString(CultureInfo.InvariantCulture)));
-        yield return new BenchmarkResult("resident memory per epoch", "MB", probe.ResidentMb.ToArray(), Note: $"epochs 1–20: {perEpoch}");
-        yield return new BenchmarkResult("growth epoch 2 → 20", "%", new[] { growth }, Note: $"{(growth < 3 ? "within" : "ABOVE")} the 3% target; largest growth over epoch 2 at any later epoch {peakGrowth:0.00}%");
+        yield return new BenchmarkResult("resident memory per epoch", "MB", probe.ResidentMb.ToArray(), Note: $"before training {beforeTraining:0}; epochs 1–20: {perEpoch}");
+        yield return new BenchmarkResult("growth epoch 2 → 20", "%", new[] { growth }, Note: $"{(Math.Max(growth, peakGrowth) < 3 ? "within" : "ABOVE")} the 3% target; largest value at epochs 3–20 is {peakGrowth:+0.00;-0.00}% over epoch 2");
         yield return new BenchmarkResult("live tensors after each epoch", "tensors", probe.LiveTensors.Select(v => (double)v).ToArray(), Note: $"distinct values: {live}");
         yield return new BenchmarkResult("epoch time", "s", probe.EpochSeconds.ToArray(), Note: $"{trainCount} training + 2,000 validation images per epoch");
     }
