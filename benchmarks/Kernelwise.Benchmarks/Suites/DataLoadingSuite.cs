@@ -59,6 +59,7 @@ public sealed class DataLoadingSuite : IBenchmarkSuite
                 .ToTensor()
                 .Normalize(new[] { 0.485, 0.456, 0.406 }, new[] { 0.229, 0.224, 0.225 });
             var jpeg = new ImageFolder(jpegDir, new ImageFolderOptions { Transform = imagenet });
+            Console.Error.WriteLine($"  {jpegCount} JPEG files written; measuring 1 and 2 workers, {repeats} rounds");
             foreach (var r in Throughput("224×224 JPEG decode+augment", jpeg, batchSize: 32, repeats)) yield return r;
 
             // 2. 28×28 PNG (real Fashion-MNIST images).
@@ -67,6 +68,7 @@ public sealed class DataLoadingSuite : IBenchmarkSuite
             WriteFashionMnistPngs(pngDir, pngCount);
             var shifts = new TransformPipeline().RandomCrop(28, padding: 2).RandomHorizontalFlip().ToTensor();
             var png = new ImageFolder(pngDir, new ImageFolderOptions { ColorMode = ColorMode.Grayscale, Transform = shifts });
+            Console.Error.WriteLine($"  {png.Count} PNG files written; measuring 1 and 2 workers, {repeats} rounds");
             foreach (var r in Throughput("28×28 PNG decode+augment", png, batchSize: 128, repeats)) yield return r;
 
             // 3. Training from the PNG folder: waiting share.
@@ -76,6 +78,7 @@ public sealed class DataLoadingSuite : IBenchmarkSuite
             var waits = new Dictionary<string, List<double>> { ["default"] = new(), ["none"] = new() };
             var speeds = new Dictionary<string, List<double>> { ["default"] = new(), ["none"] = new() };
             var synchronous = new ImageFolder(pngDir, new ImageFolderOptions { ColorMode = ColorMode.Grayscale, Transform = shifts, LoaderOptions = DataLoaderOptions.Synchronous });
+            Console.Error.WriteLine($"  training bn_cnn from the PNG folder: warm-up epoch, then {repeats} rounds of ({defaultWorkers} worker(s), 0 workers)");
             model.Fit(train, epochs: 1, batchSize: 128, verbose: 0, seed: 1); // warm-up (oneDNN primitives, allocator)
             for (int i = 0; i < repeats; i++)
             {
@@ -85,6 +88,7 @@ public sealed class DataLoadingSuite : IBenchmarkSuite
                     model.Fit(data, epochs: 1, batchSize: 128, verbose: 0, seed: i, callbacks: new Callback[] { meter });
                     waits[key].Add(100 * meter.WaitShare);
                     speeds[key].Add(data.Count / meter.LoopSeconds);
+                    Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    round {i + 1}, {key}: waiting {100 * meter.WaitShare:0.00}% of {meter.LoopSeconds:0.0} s"));
                 }
             }
             string net = $"bn_cnn (421,642 parameters), batch 128, {pngCount:N0} PNG images per epoch";

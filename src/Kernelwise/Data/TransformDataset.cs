@@ -71,7 +71,7 @@ public sealed class TransformDataset : Dataset
             var hwc = source.Inputs.detach().cpu().to(ScalarType.Float32).mul(255).round().clamp(0, 255).to(ScalarType.Byte).permute(0, 2, 3, 1).contiguous();
             pixels = hwc.data<byte>().ToArray();
         }
-        var collator = new SampleCollator(indices.Length, Transform, context);
+        using var collator = new SampleCollator(indices.Length, Transform, context);
         int size = c * h * w;
         for (int i = 0; i < indices.Length; i++)
         {

@@ -142,7 +142,7 @@ public sealed class ImageFolder : Dataset
     public override (Tensor Input, Tensor Target) GetExample(long index, BatchContext context)
     {
         var file = _files[CheckIndex(index)];
-        var collator = new SampleCollator(1, _pipeline, context);
+        using var collator = new SampleCollator(1, _pipeline, context);
         collator.Add(LoadImage(file), index, file.Label, file.Path);
         using var batch = collator.Build();
         return (batch.Inputs[0].clone(), batch.Targets[0].clone());
@@ -161,7 +161,7 @@ public sealed class ImageFolder : Dataset
         ArgumentNullException.ThrowIfNull(indices);
         foreach (var i in indices) CheckIndex(i);
         bool skip = Options.OnBadFile == BadFilePolicy.Skip;
-        var collator = new SampleCollator(indices.Length, _pipeline, context);
+        using var collator = new SampleCollator(indices.Length, _pipeline, context);
         foreach (var i in indices)
         {
             context.CancellationToken.ThrowIfCancellationRequested();
@@ -188,12 +188,9 @@ public sealed class ImageFolder : Dataset
         if (Options.ImageSize is not { } size) return image;
         try
         {
-            image.Mutate(x =>
-            {
-                if (Options.CropToAspectRatio) x.Crop(AspectCrop(image.Width, image.Height, size.Width, size.Height));
-                if (image.Width != size.Width || image.Height != size.Height || Options.CropToAspectRatio)
-                    x.Resize(size.Width, size.Height, Options.Interpolation.ToResampler());
-            });
+            var source = Options.CropToAspectRatio ? AspectCrop(image.Width, image.Height, size.Width, size.Height) : new Rectangle(0, 0, image.Width, image.Height);
+            if (source.Width == size.Width && source.Height == size.Height && source.X == 0 && source.Y == 0) return image;
+            image.Mutate(x => x.Resize(size.Width, size.Height, Options.Interpolation.ToResampler(), source, new Rectangle(0, 0, size.Width, size.Height), compand: false));
             return image;
         }
         catch (Exception e) when (e is not OutOfMemoryException)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Kernelwise.Data.Images;
 using Kernelwise.Data.Transforms;
 using SixLabors.ImageSharp;
@@ -7,20 +8,21 @@ using static TorchSharp.torch;
 namespace Kernelwise.Data.Loading;
 
 /// <summary>
-/// Builds one batch from transformed images: each sample's [C, H, W] values are written straight into one float32
-/// buffer of the batch (tensor steps run in place there), which becomes the NCHW input tensor without another copy.
+/// Builds one batch from transformed images: each sample's [C, H, W] values are written straight into the batch's
+/// NCHW input tensor (tensor steps run in place there), so no per-sample tensor and no second copy exist.
 /// </summary>
 /// <remarks>
-/// The buffer is a managed array the input tensor shares (<c>torch.from_array</c>); the tensor keeps it alive and pinned
-/// until it is disposed. Reused managed memory avoids the page faults a fresh native allocation of every batch costs.
+/// The input tensor is allocated by libtorch once the first sample's shape is known, so its memory comes from the C
+/// heap that Kernelwise's allocator policy keeps warm (reused blocks, no fresh page faults per batch). The collator
+/// owns that tensor until <see cref="Build"/> hands it to the batch; <see cref="Dispose"/> frees it on failure.
 /// </remarks>
-internal sealed class SampleCollator
+internal sealed class SampleCollator : IDisposable
 {
     private readonly int _capacity;
     private readonly TransformPipeline _pipeline;
     private readonly BatchContext _context;
     private readonly long[] _targets;
-    private float[]? _buffer;
+    private Tensor? _inputs;
     private int _c, _h, _w, _count;
     private string? _first;
 
@@ -52,10 +54,10 @@ internal sealed class SampleCollator
         using (result)
         {
             var (c, h, w) = ToTensor.ShapeOf(result);
-            if (_buffer is null)
+            if (_inputs is null)
             {
                 (_c, _h, _w, _first) = (c, h, w, source);
-                _buffer = GC.AllocateUninitializedArray<float>(checked(_capacity * c * h * w));
+                _inputs = empty(new long[] { _capacity, c, h, w }, ScalarType.Float32);
             }
             else if (c != _c || h != _h || w != _w)
             {
@@ -64,7 +66,7 @@ internal sealed class SampleCollator
                     $"after the transforms it is {c}×{h}×{w} (C×H×W), but the first sample of its batch ('{_first}') is {_c}×{_h}×{_w}; {fix}"));
             }
             int size = c * h * w;
-            var span = _buffer.AsSpan(_count * size, size);
+            var span = MemoryMarshal.Cast<byte, float>(_inputs.bytes).Slice(_count * size, size);
             PixelOps.WriteChw(result, span);
             try
             {
@@ -79,30 +81,19 @@ internal sealed class SampleCollator
     }
 
     /// <summary>
-    /// The batch: inputs float32 [N, C, H, W] sharing the buffer, targets int64 [N] (or <paramref name="targets"/>, whose
-    /// ownership passes to the batch); empty tensors when no sample was added.
+    /// The batch: inputs float32 [N, C, H, W], targets int64 [N] (or <paramref name="targets"/>, whose ownership passes to
+    /// the batch); empty tensors when no sample was added. The collator gives up its tensor.
     /// </summary>
     public Batch Build(Tensor? targets = null)
     {
-        if (_buffer is null || _count == 0)
+        if (_inputs is null || _count == 0)
         {
             targets?.Dispose();
             return new Batch(empty(0, 0, 0, 0), empty(0, dtype: ScalarType.Int64));
         }
-        Tensor inputs;
-        using (var flat = from_array(_buffer))
-        {
-            long used = (long)_count * _c * _h * _w;
-            if (used == _buffer.LongLength)
-            {
-                inputs = flat.view(_count, _c, _h, _w);
-            }
-            else
-            {
-                using var part = flat.narrow(0, 0, used);
-                inputs = part.view(_count, _c, _h, _w);
-            }
-        }
+        var inputs = _count == _capacity ? _inputs : _inputs.narrow(0, 0, _count);
+        if (!ReferenceEquals(inputs, _inputs)) _inputs.Dispose(); // the narrowed view keeps the storage
+        _inputs = null;
         try
         {
             return new Batch(inputs, targets ?? tensor(_targets.AsSpan(0, _count).ToArray()));
@@ -113,5 +104,12 @@ internal sealed class SampleCollator
             targets?.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Frees the input tensor when <see cref="Build"/> was not reached.</summary>
+    public void Dispose()
+    {
+        _inputs?.Dispose();
+        _inputs = null;
     }
 }

@@ -77,11 +77,13 @@ public sealed class RandomResizedCrop : ImageTransform
     public override Image Apply(Image image, TransformRandom random)
     {
         var region = SampleRegion(image.Width, image.Height, random);
-        image.Mutate(x =>
+        if (region.Width == Width && region.Height == Height)
         {
-            if (region.Width != image.Width || region.Height != image.Height) x.Crop(region);
-            if (region.Width != Width || region.Height != Height) x.Resize(Width, Height, Interpolation.ToResampler());
-        });
+            if (region.Width != image.Width || region.Height != image.Height) image.Mutate(x => x.Crop(region));
+            return image;
+        }
+        // One pass: resample the region straight into the output size (no intermediate cropped copy).
+        image.Mutate(x => x.Resize(Width, Height, Interpolation.ToResampler(), region, new Rectangle(0, 0, Width, Height), compand: false));
         return image;
     }
 
