@@ -19,7 +19,7 @@ public sealed class MemorySuite : IChildProcessSuite
 
     /// <inheritdoc />
     public string Description =>
-        "Resident set size (VmRSS) after each of 10 epochs of training the convnet on a Fashion-MNIST subset (5,000 images per epoch; 1,000 and 4 epochs " +
+        "Resident set size (VmRSS, read after a full compacting garbage collection) after each of 10 epochs of training the convnet on a Fashion-MNIST subset (5,000 images per epoch; 1,000 and 4 epochs " +
         "with --quick), and the peak (VmHWM), each implementation in a fresh process: Kernelwise Fit and the hand-written loop under Kernelwise's " +
         "default allocator policy, and the hand-written loop under glibc's untouched defaults (KERNELWISE_ALLOCATOR=off), as a plain TorchSharp program runs. " +
         "Flat means: growth from epoch 2 to the last epoch near zero.";
@@ -86,7 +86,7 @@ public sealed class MemorySuite : IChildProcessSuite
                 var sw = Stopwatch.StartNew();
                 epoch();
                 report.Add("epoch_s", sw.Elapsed.TotalSeconds);
-                double rss = Stats.ResidentBytes() / 1048576.0;
+                double rss = SoakSuite.SettledResidentMb(); // after a compacting collection: the native picture, not managed garbage
                 report.Add("rss_mib", rss);
                 Console.Error.WriteLine($"epoch {e + 1}: {rss:0} MiB resident, {sw.Elapsed.TotalSeconds:0.0} s");
             }

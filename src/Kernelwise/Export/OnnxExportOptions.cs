@@ -9,7 +9,8 @@ public sealed record OnnxExportOptions
 {
     /// <summary>
     /// Appends a softmax over axis 1 so the graph outputs class probabilities instead of logits (as
-    /// <c>Model.PredictProbabilities</c> does). Default false.
+    /// <c>Model.PredictProbabilities</c> does). Default false. A model that already ends in softmax
+    /// (<c>Model.EndsInSoftmax</c>) gets no second one; its output is still named <c>probabilities</c>.
     /// </summary>
     public bool AppendSoftmax { get; init; }
 

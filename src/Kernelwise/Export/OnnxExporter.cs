@@ -62,7 +62,7 @@ internal static class OnnxExporter
             throw new OnnxExportException(null, $"Cannot export model '{model.Name}' to ONNX: {e.Message} Nothing was written.", e);
         }
 
-        if (options.AppendSoftmax)
+        if (options.AppendSoftmax && !model.EndsInSoftmax) // a model ending in softmax already outputs probabilities
         {
             output = graph.Node("Softmax", $"{model.Name}/Softmax", new[] { output }, OnnxGraphBuilder.Int("axis", 1));
         }

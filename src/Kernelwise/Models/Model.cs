@@ -2,6 +2,8 @@ using Kernelwise.Callbacks;
 using Kernelwise.Checkpoints;
 using Kernelwise.Data;
 using Kernelwise.Layers;
+using Kernelwise.Layers.Convolutional;
+using Kernelwise.Layers.Core;
 using Kernelwise.Losses;
 using Kernelwise.Metrics;
 using Kernelwise.Training;
@@ -343,18 +345,52 @@ public sealed class Model : IDisposable
         return Trainer.Predict(this, Batches(), n);
     }
 
-    /// <summary>Class probabilities (softmax over the outputs) for every sample; the caller owns the tensor.</summary>
+    /// <summary>
+    /// Class probabilities (softmax over the outputs) for every sample; the caller owns the tensor. A model whose last
+    /// layer already applies softmax (see <see cref="EndsInSoftmax"/>) returns its outputs unchanged, not softmax twice.
+    /// </summary>
     public Tensor PredictProbabilities(Dataset data, int batchSize = 256)
     {
-        using var logits = Predict(data, batchSize);
-        return nn.functional.softmax(logits, 1);
+        var outputs = Predict(data, batchSize);
+        if (EndsInSoftmax) return outputs;
+        using (outputs) return nn.functional.softmax(outputs, 1);
     }
 
-    /// <summary>Class probabilities (softmax over the outputs) for <paramref name="inputs"/>; the caller owns the tensor.</summary>
+    /// <summary>
+    /// Class probabilities (softmax over the outputs) for <paramref name="inputs"/>; the caller owns the tensor. A model
+    /// whose last layer already applies softmax returns its outputs unchanged.
+    /// </summary>
     public Tensor PredictProbabilities(Tensor inputs, int batchSize = 256)
     {
-        using var logits = Predict(inputs, batchSize);
-        return nn.functional.softmax(logits, 1);
+        var outputs = Predict(inputs, batchSize);
+        if (EndsInSoftmax) return outputs;
+        using (outputs) return nn.functional.softmax(outputs, 1);
+    }
+
+    /// <summary>
+    /// True when the model's outputs are already probabilities: its last layer other than dropout (an identity at
+    /// inference) is a softmax activation layer, or a Dense/convolution layer with <c>activation: Softmax</c>.
+    /// Probability helpers and the ONNX exporter use it so softmax is never applied twice.
+    /// </summary>
+    public bool EndsInSoftmax
+    {
+        get
+        {
+            for (int i = Layers.Count - 1; i >= 0; i--)
+            {
+                switch (Layers[i])
+                {
+                    case Dropout or SpatialDropout2D: continue;
+                    case ActivationLayer a: return a.Activation == Activation.Softmax;
+                    case Dense d: return d.Activation == Activation.Softmax;
+                    case BaseConv c: return c.Activation == Activation.Softmax;
+                    case BaseConvTranspose t: return t.Activation == Activation.Softmax;
+                    case BaseDepthwiseConv w: return w.Activation == Activation.Softmax;
+                    default: return false;
+                }
+            }
+            return false;
+        }
     }
 
     /// <summary>

@@ -96,6 +96,23 @@ public sealed class OnnxExportTests : IDisposable
     }
 
     [Fact]
+    public void Should_NotApplySoftmaxTwice_When_TheModelAlreadyEndsInSoftmax()
+    {
+        using var model = OnnxTesting.Build(new Shape(1, 12, 12),
+            new Conv2D(4, 3, activation: Activation.ReLU),
+            new Flatten(),
+            new Dense(3, activation: Activation.Softmax),
+            new Dropout(0.2));
+        Assert.True(model.EndsInSoftmax);
+        var options = new OnnxExportOptions { AppendSoftmax = true };
+
+        var proto = ModelProto.Parser.ParseFrom(model.ToOnnxBytes(options));
+        Assert.Single(proto.Graph.Node, n => n.OpType == "Softmax");
+        Assert.Equal("probabilities", proto.Graph.Output[0].Name);
+        OnnxTesting.AssertMatchesOnnxRuntime(model, options);
+    }
+
+    [Fact]
     public void Should_UseTheGivenNamesAndDescription_When_OptionsSetThem()
     {
         using var model = SmallNet();

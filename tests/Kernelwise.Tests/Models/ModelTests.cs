@@ -121,6 +121,28 @@ public class ModelTests
             using var sums = probabilities.sum(1);
             Assert.True(sums.allclose(ones(100), atol: 1e-5));
         }
+
+        [Fact]
+        public void Should_ReturnTheOutputsUnchanged_When_TheModelAlreadyEndsInSoftmax()
+        {
+            manual_seed(4);
+            using var data = SyntheticData.Blocks(20, seed: 8);
+            using var model = new Sequential(new Shape(1, 12, 12), "soft").Flatten().Dense(4, activation: Activation.Softmax).Dropout(0.3)
+                .Build(Device.Cpu);
+            Assert.True(model.EndsInSoftmax);
+            using var outputs = model.Predict(data.Inputs);
+            using var probabilities = model.PredictProbabilities(data.Inputs);
+            Assert.True(probabilities.allclose(outputs, rtol: 0, atol: 0)); // softmax applied twice would flatten them towards 1/4
+            using var sums = probabilities.sum(1);
+            Assert.True(sums.allclose(ones(20), atol: 1e-5));
+        }
+
+        [Fact]
+        public void Should_NotReportSoftmax_When_TheModelEndsInLogits()
+        {
+            using var model = SmallNet().Build(Device.Cpu);
+            Assert.False(model.EndsInSoftmax);
+        }
     }
 
     public class SaveAndLoad
