@@ -135,6 +135,16 @@ public static partial class Stats
         }
     }
 
+    /// <summary>Resident memory in MiB after a full, compacting collection (so managed garbage does not blur the native picture).</summary>
+    public static double SettledResidentMiB()
+    {
+        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        return ResidentBytes() / (1024.0 * 1024.0);
+    }
+
     /// <summary>Resident set size of this process in bytes (Linux /proc; falls back to the working set).</summary>
     public static long ResidentBytes()
     {

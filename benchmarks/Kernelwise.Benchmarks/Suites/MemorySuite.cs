@@ -86,7 +86,7 @@ public sealed class MemorySuite : IChildProcessSuite
                 var sw = Stopwatch.StartNew();
                 epoch();
                 report.Add("epoch_s", sw.Elapsed.TotalSeconds);
-                double rss = SoakSuite.SettledResidentMb(); // after a compacting collection: the native picture, not managed garbage
+                double rss = Stats.SettledResidentMiB(); // after a compacting collection: the native picture, not managed garbage
                 report.Add("rss_mib", rss);
                 Console.Error.WriteLine($"epoch {e + 1}: {rss:0} MiB resident, {sw.Elapsed.TotalSeconds:0.0} s");
             }

@@ -42,20 +42,10 @@ public sealed class SoakSuite : IBenchmarkSuite
         public override void OnEpochEnd(int epoch, IDictionary<string, double> logs)
         {
             EpochSeconds.Add(_clock.Elapsed.TotalSeconds);
-            ResidentMb.Add(SettledResidentMb());
+            ResidentMb.Add(Stats.SettledResidentMiB());
             LiveTensors.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount);
             Console.Error.WriteLine($"  epoch {epoch + 1}: {EpochSeconds[^1]:0.0} s, resident {ResidentMb[^1]:0.0} MB, live tensors {LiveTensors[^1]}, loss {logs["loss"]:0.0000}, val_accuracy {logs["val_accuracy"]:0.0000}");
         }
-    }
-
-    /// <summary>Resident memory after a full, compacting collection (so managed garbage does not blur the native picture).</summary>
-    internal static double SettledResidentMb()
-    {
-        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        GC.WaitForPendingFinalizers();
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        return Stats.ResidentBytes() / (1024.0 * 1024.0);
     }
 
     /// <inheritdoc />
@@ -75,7 +65,7 @@ public sealed class SoakSuite : IBenchmarkSuite
             .Compile(new Adam(2e-3) { ClipNorm = 5 }, new CrossEntropy(), new Accuracy(), new F1Score());
         var dir = Directory.CreateTempSubdirectory("kw-soak-");
         var probe = new MemoryProbe();
-        double beforeTraining = SettledResidentMb();
+        double beforeTraining = Stats.SettledResidentMiB();
         try
         {
             var callbacks = new Callback[]

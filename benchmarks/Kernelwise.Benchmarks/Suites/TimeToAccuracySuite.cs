@@ -12,6 +12,7 @@ namespace Kernelwise.Benchmarks.Suites;
 public sealed class TimeToAccuracySuite : IBenchmarkSuite
 {
     private const int Seed = 1;
+    private const int BatchSize = 128;
 
     /// <inheritdoc />
     public string Name => "time-to-accuracy";
@@ -38,11 +39,11 @@ public sealed class TimeToAccuracySuite : IBenchmarkSuite
             using var model = Networks.BuildKernelwise(net, Seed);
             var clock = new TargetClock(target, net);
             var callbacks = new List<Callback> { clock };
-            long stepsPerEpoch = (FashionMnistData.Train.Count + 127) / 128;
+            long stepsPerEpoch = (FashionMnistData.Train.Count + BatchSize - 1) / BatchSize;
             if (schedule == "cosine")
                 callbacks.Add(new LearningRateScheduler(new CosineAnnealing(maxEpochs * stepsPerEpoch, interval: ScheduleInterval.Step)));
             var total = Stopwatch.StartNew();
-            model.Fit(FashionMnistData.Train, epochs: maxEpochs, batchSize: 128, validationData: FashionMnistData.Test, seed: Seed,
+            model.Fit(FashionMnistData.Train, epochs: maxEpochs, batchSize: BatchSize, validationData: FashionMnistData.Test, seed: Seed,
                 callbacks: callbacks, verbose: 0);
             total.Stop();
             var best = clock.Epochs.MaxBy(e => e.Accuracy) ?? throw new InvalidOperationException($"{net}: Fit ran no epoch.");

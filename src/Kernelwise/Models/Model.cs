@@ -2,7 +2,6 @@ using Kernelwise.Callbacks;
 using Kernelwise.Checkpoints;
 using Kernelwise.Data;
 using Kernelwise.Layers;
-using Kernelwise.Layers.Convolutional;
 using Kernelwise.Layers.Core;
 using Kernelwise.Losses;
 using Kernelwise.Metrics;
@@ -369,7 +368,8 @@ public sealed class Model : IDisposable
 
     /// <summary>
     /// True when the model's outputs are already probabilities: its last layer other than dropout (an identity at
-    /// inference) is a softmax activation layer, or a Dense/convolution layer with <c>activation: Softmax</c>.
+    /// inference) applies softmax as its activation (<see cref="IHasActivation"/>: an activation layer, Dense, a
+    /// convolution or a residual block with <c>activation: Softmax</c>).
     /// Probability helpers and the ONNX exporter use it so softmax is never applied twice.
     /// </summary>
     public bool EndsInSoftmax
@@ -378,16 +378,8 @@ public sealed class Model : IDisposable
         {
             for (int i = Layers.Count - 1; i >= 0; i--)
             {
-                switch (Layers[i])
-                {
-                    case Dropout or SpatialDropout2D: continue;
-                    case ActivationLayer a: return a.Activation == Activation.Softmax;
-                    case Dense d: return d.Activation == Activation.Softmax;
-                    case BaseConv c: return c.Activation == Activation.Softmax;
-                    case BaseConvTranspose t: return t.Activation == Activation.Softmax;
-                    case BaseDepthwiseConv w: return w.Activation == Activation.Softmax;
-                    default: return false;
-                }
+                if (Layers[i] is Dropout or SpatialDropout2D) continue;
+                return Layers[i] is IHasActivation { Activation: Activation.Softmax };
             }
             return false;
         }

@@ -9,7 +9,7 @@ namespace Kernelwise.Layers.Convolutional;
 /// input (channels, *spatial), output (filters, *spatial'), each spatial size
 /// ⌊(n + p_before + p_after − d(k − 1) − 1)/s⌋ + 1.
 /// </summary>
-public abstract class BaseConv : Layer
+public abstract class BaseConv : Layer, IHasActivation
 {
     /// <summary>Validates and stores the configuration; <paramref name="rank"/> is the number of spatial dimensions.</summary>
     protected BaseConv(int rank, int filters, SpatialSize kernelSize, SpatialSize strides, Padding padding, SpatialSize dilation,

@@ -23,7 +23,7 @@ namespace Kernelwise.Layers.Convolutional;
 /// receptive field by d(k − 1)·jump as for a convolution; with a stride above 1 neighbouring outputs sit 1/s of an
 /// input pixel apart, so the summary shows "-" from this layer on.</para>
 /// </remarks>
-public abstract class BaseConvTranspose : Layer
+public abstract class BaseConvTranspose : Layer, IHasActivation
 {
     private readonly int[] _explicitPadding;
 

@@ -9,7 +9,7 @@ namespace Kernelwise.Layers.Convolutional;
 /// follows the ordinary rule ⌊(n + p_before + p_after − d(k − 1) − 1)/s⌋ + 1 and the depthwise stage yields
 /// C·<see cref="DepthMultiplier"/> channels.
 /// </summary>
-public abstract class BaseDepthwiseConv : Layer
+public abstract class BaseDepthwiseConv : Layer, IHasActivation
 {
     private readonly int[] _explicitPadding;
 

@@ -10,7 +10,7 @@ namespace Kernelwise.Layers.Core;
 /// <c>nn.Softmax(dim=1)</c>. Same shape in and out; no parameters. Softmax runs over dimension 1 (the channels or
 /// features), at each position.
 /// </summary>
-public sealed class ActivationLayer : Layer
+public sealed class ActivationLayer : Layer, IHasActivation
 {
     /// <summary>Creates the layer.</summary>
     /// <param name="activation">The function.</param>

@@ -7,7 +7,7 @@ namespace Kernelwise.Layers.Core;
 /// Fully connected layer: y = act(x·Wᵀ + b) — Keras's <c>Dense</c>, PyTorch's <c>nn.Linear</c>. Input (features),
 /// output (units); parameters in·units + units.
 /// </summary>
-public sealed class Dense : Layer
+public sealed class Dense : Layer, IHasActivation
 {
     /// <summary>Creates the layer.</summary>
     /// <param name="units">Number of outputs.</param>

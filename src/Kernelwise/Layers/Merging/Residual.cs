@@ -17,7 +17,7 @@ namespace Kernelwise.Layers.Merging;
 /// <para>Keras builds the same block with the functional API (<c>layers.Add()([x, y])</c>); PyTorch with a module whose
 /// <c>forward</c> adds the two paths (torchvision's <c>BasicBlock</c>).</para>
 /// </remarks>
-public sealed class Residual : Layer
+public sealed class Residual : Layer, IHasActivation
 {
     /// <summary>Creates the block.</summary>
     /// <param name="main">The main path (a sub-builder without input shape).</param>
