@@ -4,7 +4,6 @@ using Kernelwise.Losses;
 using Kernelwise.Metrics;
 using Kernelwise.Models;
 using Kernelwise.Optimizers;
-using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace Kernelwise.Tests.Explicit;

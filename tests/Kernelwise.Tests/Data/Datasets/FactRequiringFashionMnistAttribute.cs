@@ -13,7 +13,8 @@ public sealed class FactRequiringFashionMnistAttribute : FactAttribute
         "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz",
     ];
 
-    public FactRequiringFashionMnistAttribute()
+    public FactRequiringFashionMnistAttribute([System.Runtime.CompilerServices.CallerFilePath] string? sourceFilePath = null,
+        [System.Runtime.CompilerServices.CallerLineNumber] int sourceLineNumber = -1) : base(sourceFilePath, sourceLineNumber)
     {
         var missing = FileNames.Where(f => !File.Exists(Path.Combine(FashionMnist.DebianDirectory, f))).ToArray();
         if (missing.Length > 0)
