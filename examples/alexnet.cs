@@ -12,12 +12,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using Kernelwise;
-using Kernelwise.Callbacks;
+using Kernelwise.Training;
 using Kernelwise.Data;
-using Kernelwise.Losses;
-using Kernelwise.Metrics;
-using Kernelwise.Optimizers;
 using Kernelwise.Zoo;
+using Kernelwise.Models;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;

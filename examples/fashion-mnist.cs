@@ -5,12 +5,8 @@
 using System.Diagnostics;
 using Kernelwise;
 using Kernelwise.Data;
-using Kernelwise.Data.Datasets;
 using Kernelwise.Layers;
-using Kernelwise.Losses;
-using Kernelwise.Metrics;
 using Kernelwise.Models;
-using Kernelwise.Optimizers;
 
 int epochs = 3, batchSize = 128, seed = 42;
 long limit = 0;

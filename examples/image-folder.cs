@@ -8,13 +8,8 @@
 using System.Diagnostics;
 using Kernelwise;
 using Kernelwise.Data;
-using Kernelwise.Data.Images;
-using Kernelwise.Data.Transforms;
 using Kernelwise.Layers;
-using Kernelwise.Losses;
-using Kernelwise.Metrics;
 using Kernelwise.Models;
-using Kernelwise.Optimizers;
 
 string? directory = null, testDirectory = null;
 int epochs = 3, batchSize = 64, imageSize = 28, seed = 42;

@@ -9,13 +9,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using Kernelwise;
-using Kernelwise.Callbacks;
-using Kernelwise.Data.Datasets;
-using Kernelwise.Layers.Merging;
-using Kernelwise.Losses;
-using Kernelwise.Metrics;
-using Kernelwise.Optimizers;
+using Kernelwise.Training;
+using Kernelwise.Data;
+using Kernelwise.Layers;
 using Kernelwise.Zoo;
+using Kernelwise.Models;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 int epochs = 2, batchSize = 128, seed = 42;

@@ -5,13 +5,10 @@
 //   dotnet run examples/onnx-export.cs [-- --epochs 1 --limit 20000 --out fashion-mnist.onnx --seed 42]
 using System.Diagnostics;
 using Kernelwise;
-using Kernelwise.Data.Datasets;
+using Kernelwise.Data;
 using Kernelwise.Export;
 using Kernelwise.Layers;
-using Kernelwise.Losses;
-using Kernelwise.Metrics;
 using Kernelwise.Models;
-using Kernelwise.Optimizers;
 using Microsoft.ML.OnnxRuntime;
 
 int epochs = 1, seed = 42;

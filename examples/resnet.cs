@@ -7,12 +7,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using Kernelwise;
-using Kernelwise.Callbacks;
-using Kernelwise.Data.Datasets;
-using Kernelwise.Losses;
-using Kernelwise.Metrics;
-using Kernelwise.Optimizers;
+using Kernelwise.Training;
+using Kernelwise.Data;
 using Kernelwise.Zoo;
+using Kernelwise.Models;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 int depth = 18, width = 64, epochs = 2, batchSize = 128, seed = 42;

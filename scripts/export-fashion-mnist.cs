@@ -8,7 +8,7 @@
 //     --limit N    at most N images per split (the first N), for a quick tree
 //     --source DIR folder holding the four IDX files (default: Kernelwise's search order)
 using System.Diagnostics;
-using Kernelwise.Data.Datasets;
+using Kernelwise.Data;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.PixelFormats;

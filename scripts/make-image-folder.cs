@@ -2,7 +2,7 @@
 // Writes Fashion-MNIST images as an image folder (one sub-folder of PNG files per class), real data for
 // examples/alexnet.cs and scripts/gpu-check.sh when no other image folder is at hand.
 //   dotnet run scripts/make-image-folder.cs -- OUTPUT_DIR [COUNT (all 60,000)]
-using Kernelwise.Data.Datasets;
+using Kernelwise.Data;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 

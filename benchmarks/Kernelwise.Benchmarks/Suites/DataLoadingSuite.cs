@@ -1,13 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using Kernelwise.Benchmarks.Workloads;
-using Kernelwise.Callbacks;
+using Kernelwise.Training;
 using Kernelwise.Data;
-using Kernelwise.Data.Images;
-using Kernelwise.Data.Transforms;
-using Kernelwise.Losses;
-using Kernelwise.Metrics;
-using Kernelwise.Optimizers;
+using Kernelwise;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Png;

@@ -1,14 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
-using Kernelwise.Callbacks;
+using Kernelwise.Training;
 using Kernelwise.Data;
-using Kernelwise.Data.Datasets;
 using Kernelwise.Layers;
-using Kernelwise.Losses;
-using Kernelwise.Metrics;
+using Kernelwise;
 using Kernelwise.Models;
-using Kernelwise.Optimizers;
-using Kernelwise.Schedules;
 using TorchSharp;
 using static TorchSharp.torch;
 

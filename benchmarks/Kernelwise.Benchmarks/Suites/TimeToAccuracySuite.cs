@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Kernelwise.Benchmarks.Workloads;
-using Kernelwise.Callbacks;
-using Kernelwise.Schedules;
+using Kernelwise.Training;
+using Kernelwise;
 
 namespace Kernelwise.Benchmarks.Suites;
 

@@ -1,5 +1,4 @@
 using Kernelwise.Data;
-using Kernelwise.Data.Datasets;
 
 namespace Kernelwise.Benchmarks.Workloads;
 

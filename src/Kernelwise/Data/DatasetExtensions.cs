@@ -1,4 +1,3 @@
-using Kernelwise.Data.Transforms;
 
 namespace Kernelwise.Data;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Kernelwise.Data.Loading;
-using Kernelwise.Data.Transforms;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using static TorchSharp.torch;

@@ -105,15 +105,15 @@ internal sealed class OnnxConversionContext
         var g = Graph;
         switch (activation)
         {
-            case Layers.Activation.Linear:
+            case Kernelwise.Activation.Linear:
                 return input;
-            case Layers.Activation.ReLU:
+            case Kernelwise.Activation.ReLU:
                 return g.Node("Relu", $"{prefix}/Relu", new[] { input });
-            case Layers.Activation.LeakyReLU:
+            case Kernelwise.Activation.LeakyReLU:
                 return g.Node("LeakyRelu", $"{prefix}/LeakyRelu", new[] { input }, OnnxGraphBuilder.Float("alpha", (float)(alpha ?? 0.01)));
-            case Layers.Activation.ELU:
+            case Kernelwise.Activation.ELU:
                 return g.Node("Elu", $"{prefix}/Elu", new[] { input }, OnnxGraphBuilder.Float("alpha", (float)(alpha ?? 1.0)));
-            case Layers.Activation.GELU:
+            case Kernelwise.Activation.GELU:
             {
                 // Exact GELU (PyTorch's default): 0.5 · x · (1 + erf(x / √2)); the Gelu operator needs opset 20.
                 var scaled = g.Node("Mul", $"{prefix}/Gelu/Scale", new[] { input, Scalar((float)(1 / Math.Sqrt(2))) });
@@ -122,16 +122,16 @@ internal sealed class OnnxConversionContext
                 var times = g.Node("Mul", $"{prefix}/Gelu/MulInput", new[] { input, onePlus });
                 return g.Node("Mul", $"{prefix}/Gelu", new[] { times, Scalar(0.5f) });
             }
-            case Layers.Activation.SiLU:
+            case Kernelwise.Activation.SiLU:
             {
                 var sigmoid = g.Node("Sigmoid", $"{prefix}/SiLU/Sigmoid", new[] { input });
                 return g.Node("Mul", $"{prefix}/SiLU", new[] { input, sigmoid });
             }
-            case Layers.Activation.Sigmoid:
+            case Kernelwise.Activation.Sigmoid:
                 return g.Node("Sigmoid", $"{prefix}/Sigmoid", new[] { input });
-            case Layers.Activation.Tanh:
+            case Kernelwise.Activation.Tanh:
                 return g.Node("Tanh", $"{prefix}/Tanh", new[] { input });
-            case Layers.Activation.Softmax:
+            case Kernelwise.Activation.Softmax:
                 return g.Node("Softmax", $"{prefix}/Softmax", new[] { input }, OnnxGraphBuilder.Int("axis", 1));
             default:
                 throw new OnnxExportException(prefix, $"Layer '{prefix}' uses activation {activation}, which has no ONNX form.");

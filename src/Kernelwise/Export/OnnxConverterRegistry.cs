@@ -1,11 +1,5 @@
 using Kernelwise.Export.Converters;
 using Kernelwise.Layers;
-using Kernelwise.Layers.Convolutional;
-using Kernelwise.Layers.Core;
-using Kernelwise.Layers.Merging;
-using Kernelwise.Layers.Normalization;
-using Kernelwise.Layers.Pooling;
-using Kernelwise.Layers.Reshaping;
 
 namespace Kernelwise.Export;
 

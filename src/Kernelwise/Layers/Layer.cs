@@ -83,7 +83,7 @@ public abstract class Layer
     public virtual IReadOnlyList<Layer> Children => Array.Empty<Layer>();
 
     /// <summary>Names this layer (composite layers also name their children, in order).</summary>
-    public virtual void AssignNames(Models.NameAllocator names)
+    public virtual void AssignNames(NameAllocator names)
     {
         ArgumentNullException.ThrowIfNull(names);
         names.Assign(this);
@@ -96,7 +96,7 @@ public abstract class Layer
     internal virtual bool ReusesOutput => false;
 
     /// <summary>Summary rows for nested layers (composite layers); empty for plain layers.</summary>
-    public virtual IEnumerable<Models.LayerDescription> DescribeChildren(Shape input, int depth) => Array.Empty<Models.LayerDescription>();
+    public virtual IEnumerable<LayerDescription> DescribeChildren(Shape input, int depth) => Array.Empty<LayerDescription>();
 
     /// <summary>
     /// Creates the TorchSharp module for <paramref name="input"/> (called once, after <see cref="ComputeOutputShape"/>

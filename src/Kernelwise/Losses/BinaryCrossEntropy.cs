@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Kernelwise.Losses;
+namespace Kernelwise;
 
 /// <summary>
 /// Binary cross-entropy on logits: <c>−[y·log σ(x) + (1 − y)·log(1 − σ(x))]</c>, computed in the numerically stable

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Kernelwise.Losses;
+namespace Kernelwise;
 
 /// <summary>
 /// Categorical cross-entropy over logits [N, classes] and class-index targets [N] (int64) — PyTorch's

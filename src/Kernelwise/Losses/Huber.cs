@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Kernelwise.Losses;
+namespace Kernelwise;
 
 /// <summary>
 /// Huber loss: <c>½d²</c> where <c>|d| ≤ δ</c>, else <c>δ(|d| − ½δ)</c>, with <c>d = x − y</c> — quadratic near zero,

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Kernelwise.Losses;
+namespace Kernelwise;
 
 /// <summary>
 /// A training objective: a scalar tensor from the model's outputs and the targets, averaged over the batch.

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Kernelwise.Losses;
+namespace Kernelwise;
 
 /// <summary>
 /// Mean of the absolute differences, <c>|x − y|</c> — PyTorch's <c>L1Loss</c>, Keras's <c>MeanAbsoluteError</c>.

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Kernelwise.Losses;
+namespace Kernelwise;
 
 /// <summary>
 /// Mean of the squared differences, <c>(x − y)²</c> — PyTorch's <c>MSELoss</c>, Keras's <c>MeanSquaredError</c>.

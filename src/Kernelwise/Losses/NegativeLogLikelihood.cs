@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Kernelwise.Losses;
+namespace Kernelwise;
 
 /// <summary>
 /// Negative log-likelihood of the target class, <c>−log p_y</c>, for models whose outputs are already

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Kernelwise.Metrics;
+namespace Kernelwise;
 
 /// <summary>
 /// Fraction of samples whose highest-scoring class equals the target class index (Keras's

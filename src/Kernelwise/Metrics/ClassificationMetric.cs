@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Kernelwise.Metrics;
+namespace Kernelwise;
 
 /// <summary>
 /// Base of the metrics read off a confusion matrix accumulated over the epoch (precision, recall, F1): exact for the

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using static TorchSharp.torch;
 
-namespace Kernelwise.Metrics;
+namespace Kernelwise;
 
 /// <summary>
 /// Counts of (actual class, predicted class) pairs, accumulated exactly over any number of batches; rows are the

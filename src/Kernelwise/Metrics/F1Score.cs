@@ -1,4 +1,4 @@
-namespace Kernelwise.Metrics;
+namespace Kernelwise;
 
 /// <summary>
 /// F1, 2·TP / (2·TP + FP + FN), over the epoch: the mean of per-class F1 for multi-class outputs [N, C]

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Kernelwise.Metrics;
+namespace Kernelwise;
 
 /// <summary>
 /// A quantity accumulated exactly over an epoch: <see cref="Reset"/> at the start, <see cref="Update"/> per batch,

@@ -1,4 +1,4 @@
-namespace Kernelwise.Metrics;
+namespace Kernelwise;
 
 /// <summary>
 /// Precision, TP / (TP + FP), over the epoch: macro-averaged over classes for multi-class outputs [N, C]

@@ -1,4 +1,4 @@
-namespace Kernelwise.Metrics;
+namespace Kernelwise;
 
 /// <summary>
 /// Recall, TP / (TP + FN), over the epoch: macro-averaged over classes for multi-class outputs [N, C]

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Kernelwise.Metrics;
+namespace Kernelwise;
 
 /// <summary>
 /// Fraction of samples whose target class is among the <see cref="K"/> highest-scoring classes — Keras's

@@ -1,11 +1,7 @@
-using Kernelwise.Callbacks;
-using Kernelwise.Checkpoints;
+using Kernelwise.Training;
+using Kernelwise.Formats;
 using Kernelwise.Data;
 using Kernelwise.Layers;
-using Kernelwise.Layers.Core;
-using Kernelwise.Losses;
-using Kernelwise.Metrics;
-using Kernelwise.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -24,7 +20,7 @@ namespace Kernelwise.Models;
 public sealed class Model : IDisposable
 {
     private optim.Optimizer? _optimizer;
-    private Optimizers.Optimizer? _optimizerConfig;
+    private Optimizer? _optimizerConfig;
     private readonly HashSet<string> _frozen = new(StringComparer.Ordinal);
 
     internal Model(string name, Shape input, Shape output, IReadOnlyList<Layer> layers, nn.Module<Tensor, Tensor> network, ModelSummary summary, Device device)
@@ -71,7 +67,7 @@ public sealed class Model : IDisposable
     public optim.Optimizer? Optimizer => _optimizer;
 
     /// <summary>The optimizer configuration given to <see cref="Compile"/>.</summary>
-    public Optimizers.Optimizer? OptimizerConfig => _optimizerConfig;
+    public Optimizer? OptimizerConfig => _optimizerConfig;
 
     /// <summary>Per-epoch results of every <see cref="Fit"/> call so far.</summary>
     public History History { get; } = new();
@@ -173,7 +169,7 @@ public sealed class Model : IDisposable
     /// so compiling again resets the optimizer's state (as in Keras).
     /// </summary>
     /// <returns>The same model, so calls can be chained.</returns>
-    public Model Compile(Optimizers.Optimizer optimizer, Loss loss, params Metric[] metrics)
+    public Model Compile(Optimizer optimizer, Loss loss, params Metric[] metrics)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(loss);
@@ -212,7 +208,7 @@ public sealed class Model : IDisposable
     /// before any shuffling (as Keras). Not allowed together with <paramref name="validationData"/>.</param>
     /// <param name="classWeight">Weight per class index; each sample's loss is multiplied by its class's weight
     /// (Keras: <c>Σ wᵢ·lᵢ / N</c>), classes not listed weigh 1. Needs class-index targets and a loss that implements
-    /// <see cref="Losses.Loss.ComputePerSample"/>. Validation losses are not weighted.</param>
+    /// <see cref="Loss.ComputePerSample"/>. Validation losses are not weighted.</param>
     /// <param name="stepsPerEpoch">Batches per epoch (at most one pass over the data); the rest of each epoch's shuffled order is skipped.</param>
     /// <param name="resumeFrom">A training checkpoint (<see cref="TrainingCheckpoint"/>) to resume from: weights, optimizer
     /// and callback state, epoch and batch, random state, data order and history are restored, and training continues

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Kernelwise.Modules;
 
 /// <summary>
-/// The module behind <see cref="Layers.Core.Dense"/>: y = act(x·Wᵀ + b) with PyTorch's <c>weight</c> [units, in] and
+/// The module behind <see cref="Layers.Dense"/>: y = act(x·Wᵀ + b) with PyTorch's <c>weight</c> [units, in] and
 /// <c>bias</c> [units] and PyTorch's initialisation (uniform ±1/√in).
 /// </summary>
 internal sealed class DenseModule : nn.Module<Tensor, Tensor>

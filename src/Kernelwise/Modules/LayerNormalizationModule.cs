@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Kernelwise.Modules;
 
 /// <summary>
-/// The module behind <see cref="Layers.Normalization.LayerNormalization"/>: <c>weight</c> γ (ones) and <c>bias</c> β
+/// The module behind <see cref="Layers.LayerNormalization"/>: <c>weight</c> γ (ones) and <c>bias</c> β
 /// (zeros) per channel; statistics over the channel dimension at each position (libtorch's <c>layer_norm</c> on the
 /// channels moved last) or over the whole sample (<c>group_norm</c> with one group).
 /// </summary>

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Kernelwise.Modules;
 
 /// <summary>
-/// The module behind <see cref="Layers.Convolutional.SeparableConv2D"/>: a depthwise <see cref="ConvolutionModule"/>
+/// The module behind <see cref="Layers.SeparableConv2D"/>: a depthwise <see cref="ConvolutionModule"/>
 /// (groups = C, C·M outputs, no bias, no activation) named <c>depthwise</c>, then a pointwise 1×1 one named
 /// <c>pointwise</c> that carries the bias and the activation.
 /// </summary>

@@ -1,7 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 
-namespace Kernelwise.Optimizers;
+namespace Kernelwise;
 
 /// <summary>
 /// Adagrad (Duchi et al., 2011): per-weight step sizes that shrink with the sum of that weight's squared gradients.

@@ -1,7 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 
-namespace Kernelwise.Optimizers;
+namespace Kernelwise;
 
 /// <summary>Adam (Kingma and Ba, 2014) with PyTorch's defaults; weight decay is L2 added to the gradient (see AdamW for decoupled decay).</summary>
 public sealed class Adam : Optimizer

@@ -1,7 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 
-namespace Kernelwise.Optimizers;
+namespace Kernelwise;
 
 /// <summary>
 /// AdamW (Loshchilov and Hutter, 2019): Adam with decoupled weight decay — the weights shrink by

@@ -1,7 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 
-namespace Kernelwise.Optimizers;
+namespace Kernelwise;
 
 /// <summary>
 /// NAdam (Dozat, 2016): Adam with Nesterov momentum, using PyTorch's momentum schedule

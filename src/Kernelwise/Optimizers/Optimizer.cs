@@ -1,6 +1,6 @@
 using TorchSharp.Modules;
 
-namespace Kernelwise.Optimizers;
+namespace Kernelwise;
 
 /// <summary>
 /// An optimizer configuration. <see cref="Models.Model.Compile"/> turns it into a TorchSharp optimizer over the

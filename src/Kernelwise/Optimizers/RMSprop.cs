@@ -1,7 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 
-namespace Kernelwise.Optimizers;
+namespace Kernelwise;
 
 /// <summary>
 /// RMSprop (Hinton, 2012): divides the gradient by a running root-mean-square of recent gradients. PyTorch's

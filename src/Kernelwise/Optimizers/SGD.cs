@@ -1,7 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 
-namespace Kernelwise.Optimizers;
+namespace Kernelwise;
 
 /// <summary>Stochastic gradient descent with optional momentum, Nesterov momentum and L2 weight decay (PyTorch's SGD).</summary>
 public sealed class SGD : Optimizer

@@ -1,4 +1,4 @@
-namespace Kernelwise.Schedules;
+namespace Kernelwise;
 
 /// <summary>
 /// Linear warm-up, then a half cosine from the initial rate down to <see cref="MinRate"/> — PyTorch's

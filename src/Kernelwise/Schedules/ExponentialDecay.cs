@@ -1,4 +1,4 @@
-namespace Kernelwise.Schedules;
+namespace Kernelwise;
 
 /// <summary>
 /// Multiplies the rate by <see cref="Gamma"/> every epoch (or batch): <c>lr(t) = lr₀ · γ^t</c> — PyTorch's

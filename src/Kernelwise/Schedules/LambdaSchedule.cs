@@ -1,4 +1,4 @@
-namespace Kernelwise.Schedules;
+namespace Kernelwise;
 
 /// <summary>
 /// A schedule given as a function of the epoch and the current rate — Keras's <c>LearningRateScheduler(schedule)</c>

@@ -1,8 +1,8 @@
-namespace Kernelwise.Schedules;
+namespace Kernelwise;
 
 /// <summary>
 /// A learning-rate schedule: the rate as a function of training time t (epochs or batches since the start of
-/// training, see <see cref="Interval"/>). Apply it with <see cref="Callbacks.LearningRateScheduler"/>, which sets every
+/// training, see <see cref="Interval"/>). Apply it with <c>LearningRateScheduler</c>, which sets every
 /// parameter group's rate before each epoch or batch; the rate in force is logged each epoch as <c>lr</c>.
 /// </summary>
 /// <remarks>

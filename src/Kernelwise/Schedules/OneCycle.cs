@@ -1,4 +1,4 @@
-namespace Kernelwise.Schedules;
+namespace Kernelwise;
 
 /// <summary>
 /// The one-cycle policy (Smith and Topin, 2018) — PyTorch's <c>OneCycleLR</c> with cosine annealing, two phases:

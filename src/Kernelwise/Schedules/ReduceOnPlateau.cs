@@ -1,6 +1,6 @@
-using Kernelwise.Callbacks;
+using Kernelwise.Training;
 
-namespace Kernelwise.Schedules;
+namespace Kernelwise;
 
 /// <summary>
 /// Lowers the rate when a monitored value stops improving — Keras's <c>ReduceLROnPlateau</c> (PyTorch's

@@ -1,4 +1,4 @@
-namespace Kernelwise.Schedules;
+namespace Kernelwise;
 
 /// <summary>How often a learning-rate schedule advances (Lightning's <c>interval</c>).</summary>
 public enum ScheduleInterval

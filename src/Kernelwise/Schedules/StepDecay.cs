@@ -1,4 +1,4 @@
-namespace Kernelwise.Schedules;
+namespace Kernelwise;
 
 /// <summary>
 /// Multiplies the rate by <see cref="Gamma"/> every <see cref="StepSize"/> epochs (or batches):

@@ -1,4 +1,3 @@
-using Kernelwise.Callbacks;
 using Kernelwise.Data;
 
 namespace Kernelwise.Training;

@@ -1,4 +1,3 @@
-using Kernelwise.Metrics;
 using ScottPlot;
 
 namespace Kernelwise.Training;

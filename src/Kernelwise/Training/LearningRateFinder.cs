@@ -1,4 +1,4 @@
-using Kernelwise.Checkpoints;
+using Kernelwise.Formats;
 using Kernelwise.Data;
 using Kernelwise.Models;
 using TorchSharp;

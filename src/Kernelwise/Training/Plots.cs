@@ -1,5 +1,5 @@
 using System.Globalization;
-using Kernelwise.Checkpoints;
+using Kernelwise.Formats;
 using ScottPlot;
 
 namespace Kernelwise.Training;

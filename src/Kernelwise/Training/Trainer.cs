@@ -1,8 +1,5 @@
 using System.Diagnostics;
-using Kernelwise.Callbacks;
 using Kernelwise.Data;
-using Kernelwise.Losses;
-using Kernelwise.Metrics;
 using Kernelwise.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -26,7 +23,7 @@ internal static class Trainer
 
         var (train, validation) = SplitValidation(o);
         if (o.Seed is int s) torch.manual_seed(s);
-        var resume = o.ResumeFrom is null ? null : Checkpoints.TrainingCheckpoint.Read(o.ResumeFrom);
+        var resume = o.ResumeFrom is null ? null : TrainingCheckpoint.Read(o.ResumeFrom);
         int loaderSeed = resume?.LoaderSeed ?? o.Seed ?? Random.Shared.Next();
         int initialEpoch = resume?.Epoch ?? o.InitialEpoch;
         var loader = new DataLoader(train, o.BatchSize, o.Shuffle, dropLast: false, seed: loaderSeed, pinMemory: model.Device.IsCuda) { Epoch = initialEpoch };

@@ -1,5 +1,3 @@
-using Kernelwise.Callbacks;
-using Kernelwise.Metrics;
 using Kernelwise.Models;
 
 namespace Kernelwise.Training;

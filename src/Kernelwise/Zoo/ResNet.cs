@@ -1,5 +1,4 @@
 using Kernelwise.Layers;
-using Kernelwise.Layers.Merging;
 using Kernelwise.Models;
 using static Kernelwise.Zoo.ZooBuilder;
 

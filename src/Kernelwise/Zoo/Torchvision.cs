@@ -1,4 +1,4 @@
-using Kernelwise.Checkpoints;
+using Kernelwise.Formats;
 using Kernelwise.Models;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,3 +1,4 @@
+using Kernelwise.Layers;
 using Kernelwise.Models;
 
 namespace Kernelwise.Zoo;

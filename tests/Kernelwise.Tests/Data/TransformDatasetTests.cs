@@ -1,5 +1,4 @@
 using Kernelwise.Data;
-using Kernelwise.Data.Transforms;
 using static TorchSharp.torch;
 
 namespace Kernelwise.Tests.Data;

@@ -1,6 +1,5 @@
 using Kernelwise.Diagnostics;
 using Kernelwise.Layers;
-using Kernelwise.Layers.Convolutional;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,9 +1,6 @@
 using Kernelwise.Layers;
-using Kernelwise.Layers.Convolutional;
-using Kernelwise.Losses;
-using Kernelwise.Metrics;
+using Kernelwise;
 using Kernelwise.Models;
-using Kernelwise.Optimizers;
 using static TorchSharp.torch;
 
 namespace Kernelwise.Tests.Explicit;

@@ -1,6 +1,5 @@
 using Kernelwise.Export;
 using Kernelwise.Layers;
-using Kernelwise.Layers.Convolutional;
 
 namespace Kernelwise.Tests.Export;
 

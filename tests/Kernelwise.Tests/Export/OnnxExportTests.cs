@@ -1,15 +1,9 @@
-using Kernelwise.Data.Datasets;
+using Kernelwise.Data;
 using Kernelwise.Export;
 using Kernelwise.Layers;
-using Kernelwise.Layers.Convolutional;
-using Kernelwise.Layers.Core;
-using Kernelwise.Layers.Normalization;
-using Kernelwise.Layers.Pooling;
-using Kernelwise.Losses;
-using Kernelwise.Metrics;
+using Kernelwise;
 using Kernelwise.Models;
 using Kernelwise.Modules;
-using Kernelwise.Optimizers;
 using Kernelwise.Tests.Data.Datasets;
 using Microsoft.ML.OnnxRuntime;
 using Onnx;

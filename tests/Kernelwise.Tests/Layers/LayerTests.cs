@@ -1,9 +1,4 @@
 using Kernelwise.Layers;
-using Kernelwise.Layers.Convolutional;
-using Kernelwise.Layers.Core;
-using Kernelwise.Layers.Normalization;
-using Kernelwise.Layers.Pooling;
-using Kernelwise.Layers.Reshaping;
 using Kernelwise.Models;
 
 namespace Kernelwise.Tests.Layers;

@@ -1,9 +1,7 @@
-using Kernelwise.Callbacks;
+using Kernelwise.Training;
 using Kernelwise.Layers;
-using Kernelwise.Losses;
-using Kernelwise.Metrics;
+using Kernelwise;
 using Kernelwise.Models;
-using Kernelwise.Optimizers;
 using TorchSharp;
 using static TorchSharp.torch;
 

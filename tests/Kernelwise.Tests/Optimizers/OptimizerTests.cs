@@ -1,4 +1,4 @@
-using Kernelwise.Optimizers;
+using Kernelwise;
 using TorchSharp;
 using Parameter = TorchSharp.Modules.Parameter;
 using static TorchSharp.torch;
@@ -11,7 +11,7 @@ public class OptimizerTests
     private static readonly double[] Start = { 1.0, -2.0, 0.5 };
     private static readonly double[][] Grads = { new[] { 0.5, 0.25, -1.0 }, new[] { -0.3, 0.1, 0.7 }, new[] { 0.2, -0.4, 0.05 } };
 
-    private static double[] Run(Kernelwise.Optimizers.Optimizer config)
+    private static double[] Run(Kernelwise.Optimizer config)
     {
         using var p = new Parameter(tensor(Start.Select(v => (float)v).ToArray()));
         using var optimizer = config.Create(new[] { p });

@@ -1,8 +1,7 @@
-using Kernelwise.Callbacks;
-using Kernelwise.Losses;
+using Kernelwise.Training;
+using Kernelwise;
+using Kernelwise.Layers;
 using Kernelwise.Models;
-using Kernelwise.Optimizers;
-using Kernelwise.Schedules;
 using static TorchSharp.torch;
 
 namespace Kernelwise.Tests.Schedules;

@@ -1,9 +1,8 @@
-using Kernelwise.Data.Datasets;
-using Kernelwise.Losses;
-using Kernelwise.Metrics;
-using Kernelwise.Optimizers;
+using Kernelwise.Data;
+using Kernelwise;
 using Kernelwise.Tests.Data.Datasets;
 using static TorchSharp.torch;
+using Kernelwise.Models;
 
 namespace Kernelwise.Tests.Training;
 

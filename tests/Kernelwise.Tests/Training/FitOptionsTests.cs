@@ -1,9 +1,8 @@
-using Kernelwise.Callbacks;
+using Kernelwise.Training;
 using Kernelwise.Data;
-using Kernelwise.Losses;
-using Kernelwise.Metrics;
+using Kernelwise;
+using Kernelwise.Layers;
 using Kernelwise.Models;
-using Kernelwise.Optimizers;
 using static Kernelwise.Tests.TrainingHelpers;
 using static TorchSharp.torch;
 

@@ -1,6 +1,6 @@
-using Kernelwise.Losses;
+using Kernelwise;
+using Kernelwise.Layers;
 using Kernelwise.Models;
-using Kernelwise.Optimizers;
 using static Kernelwise.Tests.TrainingHelpers;
 using static TorchSharp.torch;
 

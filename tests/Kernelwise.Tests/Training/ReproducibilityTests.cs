@@ -1,9 +1,8 @@
-using Kernelwise.Losses;
-using Kernelwise.Metrics;
-using Kernelwise.Optimizers;
+using Kernelwise;
 using Kernelwise.Training;
 using static Kernelwise.Tests.TrainingHelpers;
 using static TorchSharp.torch;
+using Kernelwise.Models;
 
 namespace Kernelwise.Tests.Training;
 

@@ -1,8 +1,7 @@
-using Kernelwise.Callbacks;
-using Kernelwise.Losses;
-using Kernelwise.Metrics;
+using Kernelwise.Training;
+using Kernelwise;
+using Kernelwise.Layers;
 using Kernelwise.Models;
-using Kernelwise.Optimizers;
 using static Kernelwise.Tests.TrainingHelpers;
 using static TorchSharp.torch;
 
@@ -10,7 +9,7 @@ namespace Kernelwise.Tests.Training;
 
 public class TrainerTests
 {
-    private static Model Build(Sequential net, Kernelwise.Optimizers.Optimizer optimizer, int seed = 1, Loss? loss = null)
+    private static Model Build(Sequential net, Kernelwise.Optimizer optimizer, int seed = 1, Loss? loss = null)
     {
         manual_seed(seed);
         return net.Build(Device.Cpu).Compile(optimizer, loss ?? new CrossEntropy(), new Accuracy());
@@ -93,7 +92,7 @@ public class TrainerTests
                 var live = new List<long>();
                 var callbacks = new Callback[]
                 {
-                    new Kernelwise.Callbacks.LearningRateScheduler(new Kernelwise.Schedules.CosineAnnealing(6, warmupSteps: 1)),
+                    new Kernelwise.Training.LearningRateScheduler(new Kernelwise.CosineAnnealing(6, warmupSteps: 1)),
                     new EarlyStopping("loss", patience: 10, restoreBestWeights: true),
                     new ModelCheckpoint(Path.Combine(dir, "last.kwckpt")),
                     new ModelCheckpoint(Path.Combine(dir, "w.pt"), saveWeightsOnly: true),

@@ -1,4 +1,4 @@
-using Kernelwise.Layers.Merging;
+using Kernelwise.Layers;
 using Kernelwise.Models;
 using Kernelwise.Zoo;
 

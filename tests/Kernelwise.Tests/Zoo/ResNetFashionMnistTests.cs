@@ -1,7 +1,6 @@
-using Kernelwise.Metrics;
+using Kernelwise;
+using Kernelwise.Layers;
 using Kernelwise.Models;
-using Kernelwise.Optimizers;
-using Kernelwise.Losses;
 using Kernelwise.Zoo;
 
 namespace Kernelwise.Tests.Zoo;
@@ -15,7 +14,7 @@ public class ResNetFashionMnistTests
         using var train = FashionMnistSubset.Load(train: true, count: 2000);
         using var test = FashionMnistSubset.Load(train: false, count: 500);
         var definition = ResNet.Create(18, numClasses: 10, inputChannels: 1, inputSize: 28, width: 8);
-        Assert.Equal(8, definition.Layers.Count(l => l is Kernelwise.Layers.Merging.Residual));
+        Assert.Equal(8, definition.Layers.Count(l => l is Kernelwise.Layers.Residual));
         TorchSharp.torch.manual_seed(5);
         using var model = definition.Build(Device.Cpu);
         model.Compile(new Adam(0.003), new CrossEntropy(), new Accuracy());

@@ -1,8 +1,7 @@
 using Kernelwise.Data;
-using Kernelwise.Layers.Merging;
-using Kernelwise.Losses;
+using Kernelwise.Layers;
+using Kernelwise;
 using Kernelwise.Models;
-using Kernelwise.Optimizers;
 using Kernelwise.Zoo;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,4 +1,4 @@
-namespace Kernelwise.Data.Datasets;
+namespace Kernelwise.Data;
 
 /// <summary>
 /// Thrown when a dataset file cannot be fetched: the server cannot be reached (connection refused, unknown host),

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 
-namespace Kernelwise.Data.Datasets;
+namespace Kernelwise.Data;
 
 /// <summary>
 /// Downloads dataset files safely — what Keras's <c>get_file(..., file_hash=...)</c> does: the bytes stream into a

@@ -1,4 +1,4 @@
-namespace Kernelwise.Data.Datasets;
+namespace Kernelwise.Data;
 
 /// <summary>
 /// One published file of a dataset: its name on the server and in the cache, its SHA-256 and its size. Downloads are

@@ -1,4 +1,4 @@
-namespace Kernelwise.Data.Datasets;
+namespace Kernelwise.Data;
 
 /// <summary>
 /// Thrown when a dataset's files are neither found on this machine nor downloadable. The message lists every folder

@@ -1,4 +1,4 @@
-namespace Kernelwise.Data.Datasets;
+namespace Kernelwise.Data;
 
 /// <summary>
 /// Where a dataset loader looks for files and how it downloads missing ones. Every member has a sensible default, so

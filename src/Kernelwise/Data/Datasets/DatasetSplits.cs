@@ -1,4 +1,4 @@
-namespace Kernelwise.Data.Datasets;
+namespace Kernelwise.Data;
 
 /// <summary>
 /// The standard splits of a dataset as loaded by <see cref="FashionMnist.Load"/> or <see cref="Mnist.Load"/>:

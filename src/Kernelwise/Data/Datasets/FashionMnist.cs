@@ -1,4 +1,4 @@
-namespace Kernelwise.Data.Datasets;
+namespace Kernelwise.Data;
 
 /// <summary>
 /// Fashion-MNIST (Zalando Research): 70,000 grayscale 28×28 images of clothing in 10 classes, 60,000 for training and

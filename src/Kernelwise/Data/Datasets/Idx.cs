@@ -3,7 +3,7 @@ using System.Globalization;
 using System.IO.Compression;
 using static TorchSharp.torch;
 
-namespace Kernelwise.Data.Datasets;
+namespace Kernelwise.Data;
 
 /// <summary>
 /// Reads IDX files, the format of MNIST and Fashion-MNIST: a big-endian header (magic number

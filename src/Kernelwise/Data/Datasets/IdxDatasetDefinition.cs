@@ -1,4 +1,4 @@
-namespace Kernelwise.Data.Datasets;
+namespace Kernelwise.Data;
 
 /// <summary>
 /// Describes an image-classification dataset published as four IDX files (MNIST layout): where it is published, the

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Kernelwise.Data.Datasets;
+namespace Kernelwise.Data;
 
 /// <summary>
 /// Finds, downloads and reads a dataset described by an <see cref="IdxDatasetDefinition"/>. Search order: (1) the

@@ -1,4 +1,4 @@
-namespace Kernelwise.Data.Datasets;
+namespace Kernelwise.Data;
 
 /// <summary>
 /// MNIST handwritten digits (LeCun, Cortes, Burges): 70,000 grayscale 28×28 images of the digits 0–9, 60,000 for

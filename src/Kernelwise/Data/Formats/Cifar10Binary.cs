@@ -1,8 +1,7 @@
 using System.Globalization;
-using Kernelwise.Data.Datasets;
 using static TorchSharp.torch;
 
-namespace Kernelwise.Data.Formats;
+namespace Kernelwise.Data;
 
 /// <summary>
 /// Reads CIFAR-10 in its binary format (the "CIFAR-10 binary version" archive, <c>cifar-10-batches-bin</c>): files

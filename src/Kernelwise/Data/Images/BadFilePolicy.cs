@@ -1,4 +1,4 @@
-namespace Kernelwise.Data.Images;
+namespace Kernelwise.Data;
 
 /// <summary>What an image dataset does with a file it cannot use (empty, truncated, corrupt, not an image, unsupported, too large).</summary>
 public enum BadFilePolicy

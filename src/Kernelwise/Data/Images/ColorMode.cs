@@ -1,4 +1,4 @@
-namespace Kernelwise.Data.Images;
+namespace Kernelwise.Data;
 
 /// <summary>
 /// The channels images are converted to when they are read — Keras's <c>color_mode</c>. Every image is converted, so a

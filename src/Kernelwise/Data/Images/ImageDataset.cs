@@ -1,6 +1,5 @@
-using Kernelwise.Data.Transforms;
 
-namespace Kernelwise.Data.Images;
+namespace Kernelwise.Data;
 
 /// <summary>Keras's <c>keras.utils.image_dataset_from_directory</c> for Kernelwise.</summary>
 public static class ImageDataset

@@ -1,4 +1,4 @@
-namespace Kernelwise.Data.Images;
+namespace Kernelwise.Data;
 
 /// <summary>
 /// What <see cref="ImageDataset.FromDirectory"/> returns: the training part, the validation part (null without a

@@ -8,9 +8,8 @@ using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Formats.Webp;
 using SixLabors.ImageSharp.Memory;
 using SixLabors.ImageSharp.Metadata;
-using Kernelwise.Data.Transforms;
 
-namespace Kernelwise.Data.Images;
+namespace Kernelwise.Data;
 
 /// <summary>
 /// Reads untrusted image files safely: size limits, header identification, a pixel-count limit enforced before any pixel

@@ -1,4 +1,4 @@
-namespace Kernelwise.Data.Images;
+namespace Kernelwise.Data;
 
 /// <summary>One sample of an image folder: the file and its class index.</summary>
 /// <param name="Path">Full path of the image file.</param>

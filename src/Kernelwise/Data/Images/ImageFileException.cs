@@ -1,4 +1,4 @@
-namespace Kernelwise.Data.Images;
+namespace Kernelwise.Data;
 
 /// <summary>
 /// An image file could not be used: it is empty, truncated, corrupt, not an image, in an unsupported format, larger

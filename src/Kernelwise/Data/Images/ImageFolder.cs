@@ -1,11 +1,10 @@
 using System.Globalization;
 using Kernelwise.Data.Loading;
-using Kernelwise.Data.Transforms;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Processing;
 using static TorchSharp.torch;
 
-namespace Kernelwise.Data.Images;
+namespace Kernelwise.Data;
 
 /// <summary>
 /// Images stored one subfolder per class — torchvision's <c>ImageFolder</c> and the layout Keras's

@@ -1,6 +1,5 @@
-using Kernelwise.Data.Transforms;
 
-namespace Kernelwise.Data.Images;
+namespace Kernelwise.Data;
 
 /// <summary>How an <see cref="ImageFolder"/> finds, checks, decodes and transforms its images. Every member has a default.</summary>
 public sealed class ImageFolderOptions

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Kernelwise.Data.Images;
+namespace Kernelwise.Data;
 
 /// <summary>Finds the classes and files of an image folder and checks the files' headers (in parallel).</summary>
 internal static class ImageFolderScanner

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Kernelwise.Data.Images;
+namespace Kernelwise.Data;
 
 /// <summary>Which files an image folder reads, and how an unrecognised file is described.</summary>
 internal static class ImageFormats

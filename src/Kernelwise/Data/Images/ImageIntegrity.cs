@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace Kernelwise.Data.Images;
+namespace Kernelwise.Data;
 
 /// <summary>
 /// Structural checks that find truncated files before decoding. ImageSharp fills the missing part of a truncated JPEG,

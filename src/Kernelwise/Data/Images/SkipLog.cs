@@ -1,4 +1,4 @@
-namespace Kernelwise.Data.Images;
+namespace Kernelwise.Data;
 
 /// <summary>The thread-safe record of skipped files that an image folder and its views (splits, other transforms) share.</summary>
 internal sealed class SkipLog

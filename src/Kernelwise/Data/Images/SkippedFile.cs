@@ -1,4 +1,4 @@
-namespace Kernelwise.Data.Images;
+namespace Kernelwise.Data;
 
 /// <summary>A file (or an empty class folder) an image dataset left out under <see cref="BadFilePolicy.Skip"/>, and why.</summary>
 /// <param name="Path">Full path of the file or folder.</param>

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
-using Kernelwise.Data.Images;
-using Kernelwise.Data.Transforms;
+using Kernelwise.Data;
 using SixLabors.ImageSharp;
 using static TorchSharp.torch;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using SixLabors.ImageSharp;
 
-namespace Kernelwise.Data.Transforms;
+namespace Kernelwise.Data;
 
 /// <summary>
 /// Crops the centre of the image — torchvision's <c>CenterCrop</c>. An image smaller than the crop is padded with zeros

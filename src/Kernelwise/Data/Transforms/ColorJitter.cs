@@ -3,7 +3,7 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Advanced;
 using SixLabors.ImageSharp.PixelFormats;
 
-namespace Kernelwise.Data.Transforms;
+namespace Kernelwise.Data;
 
 /// <summary>
 /// Randomly changes brightness, contrast, saturation and hue — torchvision's <c>ColorJitter</c>. Each factor is drawn

@@ -3,7 +3,7 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Advanced;
 using SixLabors.ImageSharp.PixelFormats;
 
-namespace Kernelwise.Data.Transforms;
+namespace Kernelwise.Data;
 
 /// <summary>
 /// Converts the image to gray — torchvision's <c>Grayscale</c>: ITU-R 601 luma (0.299 R + 0.587 G + 0.114 B), with 1

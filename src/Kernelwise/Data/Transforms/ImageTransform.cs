@@ -1,6 +1,6 @@
 using SixLabors.ImageSharp;
 
-namespace Kernelwise.Data.Transforms;
+namespace Kernelwise.Data;
 
 /// <summary>
 /// A step that works on the decoded image, before <see cref="ToTensor"/> (torchvision's PIL-image transforms). Images

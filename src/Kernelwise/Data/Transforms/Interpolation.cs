@@ -1,7 +1,7 @@
 using SixLabors.ImageSharp.Processing;
 using SixLabors.ImageSharp.Processing.Processors.Transforms;
 
-namespace Kernelwise.Data.Transforms;
+namespace Kernelwise.Data;
 
 /// <summary>How pixels are resampled when an image is resized or rotated — Keras's and torchvision's <c>interpolation</c>.</summary>
 public enum Interpolation

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Kernelwise.Data.Transforms;
+namespace Kernelwise.Data;
 
 /// <summary>
 /// Standardizes each channel: <c>(x − mean[c]) / std[c]</c> — torchvision's <c>Normalize</c>, e.g. the ImageNet

@@ -1,9 +1,8 @@
-using Kernelwise.Data.Images;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Advanced;
 using SixLabors.ImageSharp.PixelFormats;
 
-namespace Kernelwise.Data.Transforms;
+namespace Kernelwise.Data;
 
 /// <summary>
 /// Pixel-level helpers shared by the transforms and the image datasets. Images in a pipeline have <c>L8</c>,

@@ -1,7 +1,7 @@
 using System.Globalization;
 using SixLabors.ImageSharp;
 
-namespace Kernelwise.Data.Transforms;
+namespace Kernelwise.Data;
 
 /// <summary>
 /// Crops a random <see cref="Height"/> × <see cref="Width"/> window — torchvision's <c>RandomCrop</c>, the classic

@@ -2,7 +2,7 @@ using System.Globalization;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Processing;
 
-namespace Kernelwise.Data.Transforms;
+namespace Kernelwise.Data;
 
 /// <summary>
 /// Crops a random region of random area and aspect ratio and resizes it to <see cref="Height"/> × <see cref="Width"/> —

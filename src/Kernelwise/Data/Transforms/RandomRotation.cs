@@ -3,7 +3,7 @@ using System.Numerics;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Processing;
 
-namespace Kernelwise.Data.Transforms;
+namespace Kernelwise.Data;
 
 /// <summary>
 /// Rotates the image by a uniform random angle in [<see cref="MinDegrees"/>, <see cref="MaxDegrees"/>] about its

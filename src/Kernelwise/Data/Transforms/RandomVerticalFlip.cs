@@ -2,7 +2,7 @@ using System.Globalization;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Processing;
 
-namespace Kernelwise.Data.Transforms;
+namespace Kernelwise.Data;
 
 /// <summary>Mirrors the image top-to-bottom with probability <see cref="Probability"/> — torchvision's <c>RandomVerticalFlip</c>.</summary>
 public sealed class RandomVerticalFlip : ImageTransform

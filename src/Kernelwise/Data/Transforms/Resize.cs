@@ -2,7 +2,7 @@ using System.Globalization;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Processing;
 
-namespace Kernelwise.Data.Transforms;
+namespace Kernelwise.Data;
 
 /// <summary>
 /// Resizes the image — torchvision's <c>Resize</c>. With one size, the smaller edge becomes that size and the aspect

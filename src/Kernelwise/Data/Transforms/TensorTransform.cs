@@ -1,4 +1,4 @@
-namespace Kernelwise.Data.Transforms;
+namespace Kernelwise.Data;
 
 /// <summary>
 /// A step that works on the sample's float32 values after <see cref="ToTensor"/> (torchvision's tensor transforms, e.g.

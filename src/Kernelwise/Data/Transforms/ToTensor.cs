@@ -1,7 +1,7 @@
 using SixLabors.ImageSharp;
 using static TorchSharp.torch;
 
-namespace Kernelwise.Data.Transforms;
+namespace Kernelwise.Data;
 
 /// <summary>
 /// Turns the image into a float32 tensor [C, H, W] with values in [0, 1] — torchvision's <c>ToTensor</c>: pixel values

@@ -1,8 +1,8 @@
-namespace Kernelwise.Data.Transforms;
+namespace Kernelwise.Data;
 
 /// <summary>
 /// One step of a <see cref="TransformPipeline"/>, as in torchvision: an <see cref="ImageTransform"/> works on the decoded
-/// image (resize, crop, flip, rotate, colour), <see cref="Transforms.ToTensor"/> turns it into a float32 [C, H, W]
+/// image (resize, crop, flip, rotate, colour), <see cref="Kernelwise.Data.ToTensor"/> turns it into a float32 [C, H, W]
 /// tensor in [0, 1], and a <see cref="TensorTransform"/> works on that tensor (normalize).
 /// </summary>
 /// <remarks>

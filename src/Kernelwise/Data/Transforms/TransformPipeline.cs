@@ -2,7 +2,7 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Processing;
 using static TorchSharp.torch;
 
-namespace Kernelwise.Data.Transforms;
+namespace Kernelwise.Data;
 
 /// <summary>
 /// A sequence of transforms applied to every sample, built fluently — torchvision's <c>Compose</c>:
@@ -50,9 +50,9 @@ public sealed class TransformPipeline
             var step = _steps[i] ?? throw new ArgumentException($"Step {i} of the pipeline is null.", nameof(steps));
             switch (step)
             {
-                case Transforms.ToTensor when _tensorStart < _steps.Length && i != _tensorStart:
+                case Kernelwise.Data.ToTensor when _tensorStart < _steps.Length && i != _tensorStart:
                     throw new ArgumentException($"The pipeline has ToTensor() twice (steps {_tensorStart} and {i}); images become tensors once.", nameof(steps));
-                case Transforms.ToTensor:
+                case Kernelwise.Data.ToTensor:
                     _tensorStart = i;
                     break;
                 case ImageTransform when _tensorStart < i:
@@ -76,47 +76,47 @@ public sealed class TransformPipeline
         return new TransformPipeline(_steps.Append(step));
     }
 
-    /// <summary>Appends <see cref="Transforms.Resize"/> of the smaller edge to <paramref name="size"/>, keeping the aspect ratio.</summary>
+    /// <summary>Appends <see cref="Kernelwise.Data.Resize"/> of the smaller edge to <paramref name="size"/>, keeping the aspect ratio.</summary>
     public TransformPipeline Resize(int size, Interpolation interpolation = Interpolation.Bilinear) => Then(new Resize(size, interpolation));
 
-    /// <summary>Appends <see cref="Transforms.Resize"/> to exactly <paramref name="height"/> × <paramref name="width"/>.</summary>
+    /// <summary>Appends <see cref="Kernelwise.Data.Resize"/> to exactly <paramref name="height"/> × <paramref name="width"/>.</summary>
     public TransformPipeline Resize(int height, int width, Interpolation interpolation = Interpolation.Bilinear) => Then(new Resize(height, width, interpolation));
 
-    /// <summary>Appends a square <see cref="Transforms.CenterCrop"/>.</summary>
+    /// <summary>Appends a square <see cref="Kernelwise.Data.CenterCrop"/>.</summary>
     public TransformPipeline CenterCrop(int size) => Then(new CenterCrop(size));
 
-    /// <summary>Appends a <paramref name="height"/> × <paramref name="width"/> <see cref="Transforms.CenterCrop"/>.</summary>
+    /// <summary>Appends a <paramref name="height"/> × <paramref name="width"/> <see cref="Kernelwise.Data.CenterCrop"/>.</summary>
     public TransformPipeline CenterCrop(int height, int width) => Then(new CenterCrop(height, width));
 
-    /// <summary>Appends a square <see cref="Transforms.RandomCrop"/> after zero <paramref name="padding"/> on every side.</summary>
+    /// <summary>Appends a square <see cref="Kernelwise.Data.RandomCrop"/> after zero <paramref name="padding"/> on every side.</summary>
     public TransformPipeline RandomCrop(int size, int padding = 0, bool padIfNeeded = false) => Then(new RandomCrop(size, padding, padIfNeeded));
 
-    /// <summary>Appends a <paramref name="height"/> × <paramref name="width"/> <see cref="Transforms.RandomCrop"/>.</summary>
+    /// <summary>Appends a <paramref name="height"/> × <paramref name="width"/> <see cref="Kernelwise.Data.RandomCrop"/>.</summary>
     public TransformPipeline RandomCrop(int height, int width, int padding, bool padIfNeeded = false) => Then(new RandomCrop(height, width, padding, padIfNeeded));
 
-    /// <summary>Appends <see cref="Transforms.RandomResizedCrop"/> to <paramref name="height"/> × <paramref name="width"/>.</summary>
+    /// <summary>Appends <see cref="Kernelwise.Data.RandomResizedCrop"/> to <paramref name="height"/> × <paramref name="width"/>.</summary>
     public TransformPipeline RandomResizedCrop(int height, int width, (double Min, double Max)? scale = null, (double Min, double Max)? ratio = null, Interpolation interpolation = Interpolation.Bilinear)
         => Then(new RandomResizedCrop(height, width, scale, ratio, interpolation));
 
-    /// <summary>Appends <see cref="Transforms.RandomHorizontalFlip"/>.</summary>
+    /// <summary>Appends <see cref="Kernelwise.Data.RandomHorizontalFlip"/>.</summary>
     public TransformPipeline RandomHorizontalFlip(double probability = 0.5) => Then(new RandomHorizontalFlip(probability));
 
-    /// <summary>Appends <see cref="Transforms.RandomVerticalFlip"/>.</summary>
+    /// <summary>Appends <see cref="Kernelwise.Data.RandomVerticalFlip"/>.</summary>
     public TransformPipeline RandomVerticalFlip(double probability = 0.5) => Then(new RandomVerticalFlip(probability));
 
-    /// <summary>Appends <see cref="Transforms.RandomRotation"/> with angles in [−<paramref name="degrees"/>, <paramref name="degrees"/>].</summary>
+    /// <summary>Appends <see cref="Kernelwise.Data.RandomRotation"/> with angles in [−<paramref name="degrees"/>, <paramref name="degrees"/>].</summary>
     public TransformPipeline RandomRotation(double degrees, Interpolation interpolation = Interpolation.Nearest) => Then(new RandomRotation(degrees, interpolation));
 
-    /// <summary>Appends <see cref="Transforms.ColorJitter"/>.</summary>
+    /// <summary>Appends <see cref="Kernelwise.Data.ColorJitter"/>.</summary>
     public TransformPipeline ColorJitter(double brightness = 0, double contrast = 0, double saturation = 0, double hue = 0) => Then(new ColorJitter(brightness, contrast, saturation, hue));
 
-    /// <summary>Appends <see cref="Transforms.Grayscale"/>.</summary>
+    /// <summary>Appends <see cref="Kernelwise.Data.Grayscale"/>.</summary>
     public TransformPipeline Grayscale(int numOutputChannels = 1) => Then(new Grayscale(numOutputChannels));
 
-    /// <summary>Appends <see cref="Transforms.ToTensor"/>: from here on, steps work on float32 [C, H, W] values in [0, 1].</summary>
+    /// <summary>Appends <see cref="ToTensor"/>: from here on, steps work on float32 [C, H, W] values in [0, 1].</summary>
     public TransformPipeline ToTensor() => Then(new ToTensor());
 
-    /// <summary>Appends <see cref="Transforms.Normalize"/> (after <see cref="ToTensor()"/>).</summary>
+    /// <summary>Appends <see cref="Kernelwise.Data.Normalize"/> (after <see cref="ToTensor()"/>).</summary>
     public TransformPipeline Normalize(IReadOnlyList<double> mean, IReadOnlyList<double> std) => Then(new Normalize(mean, std));
 
     /// <summary>
@@ -131,7 +131,7 @@ public sealed class TransformPipeline
         var result = ApplyImageSteps(image.Clone(_ => { }), context, index);
         try
         {
-            var (c, h, w) = Transforms.ToTensor.ShapeOf(result);
+            var (c, h, w) = Kernelwise.Data.ToTensor.ShapeOf(result);
             var values = new float[c * h * w];
             PixelOps.WriteChw(result, values);
             ApplyTensorSteps(values, c, h, w, context, index);

@@ -1,4 +1,4 @@
-namespace Kernelwise.Data.Transforms;
+namespace Kernelwise.Data;
 
 /// <summary>
 /// The random numbers of one transform step applied to one sample: a small, fast generator (xoshiro256**) seeded from

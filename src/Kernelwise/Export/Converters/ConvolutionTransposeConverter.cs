@@ -1,4 +1,4 @@
-using Kernelwise.Layers.Convolutional;
+using Kernelwise.Layers;
 using static Kernelwise.Export.OnnxGraphBuilder;
 using static TorchSharp.torch;
 

@@ -1,4 +1,4 @@
-using Kernelwise.Layers.Reshaping;
+using Kernelwise.Layers;
 using static TorchSharp.torch;
 
 namespace Kernelwise.Export.Converters;

@@ -2,7 +2,7 @@ using Kernelwise.Modules;
 using Kernelwise.Shapes;
 using static TorchSharp.torch;
 
-namespace Kernelwise.Layers.Convolutional;
+namespace Kernelwise.Layers;
 
 /// <summary>
 /// Shared configuration, validation and shape rule of Conv1D, Conv2D and Conv3D (Keras's <c>BaseConv</c>):

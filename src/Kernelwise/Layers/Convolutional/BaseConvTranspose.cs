@@ -2,7 +2,7 @@ using Kernelwise.Modules;
 using Kernelwise.Shapes;
 using static TorchSharp.torch;
 
-namespace Kernelwise.Layers.Convolutional;
+namespace Kernelwise.Layers;
 
 /// <summary>
 /// Shared configuration, validation and shape rule of Conv1DTranspose, Conv2DTranspose and Conv3DTranspose (Keras's

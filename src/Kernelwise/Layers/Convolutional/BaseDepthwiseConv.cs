@@ -1,6 +1,6 @@
 using Kernelwise.Shapes;
 
-namespace Kernelwise.Layers.Convolutional;
+namespace Kernelwise.Layers;
 
 /// <summary>
 /// Shared configuration and shape rule of the depthwise and depthwise-separable convolutions (Keras's

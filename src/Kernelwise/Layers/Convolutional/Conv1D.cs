@@ -1,4 +1,4 @@
-namespace Kernelwise.Layers.Convolutional;
+namespace Kernelwise.Layers;
 
 /// <summary>
 /// 1D convolution over (channels, length) inputs — Keras's <c>Conv1D</c>, PyTorch's <c>nn.Conv1d</c>: sequences,

@@ -1,4 +1,4 @@
-namespace Kernelwise.Layers.Convolutional;
+namespace Kernelwise.Layers;
 
 /// <summary>
 /// 1D transposed convolution over (channels, length) inputs — Keras's <c>Conv1DTranspose</c>, PyTorch's <c>nn.ConvTranspose1d</c>: upsamples sequences (decoders, generative audio).

@@ -1,7 +1,7 @@
 using Kernelwise.Explicit;
 using static TorchSharp.torch;
 
-namespace Kernelwise.Layers.Convolutional;
+namespace Kernelwise.Layers;
 
 /// <summary>
 /// 2D convolution over (channels, height, width) inputs — Keras's <c>Conv2D</c>, PyTorch's <c>nn.Conv2d</c>.

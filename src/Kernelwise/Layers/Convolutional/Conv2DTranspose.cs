@@ -1,4 +1,4 @@
-namespace Kernelwise.Layers.Convolutional;
+namespace Kernelwise.Layers;
 
 /// <summary>
 /// 2D transposed convolution over (channels, height, width) inputs — Keras's <c>Conv2DTranspose</c>, PyTorch's <c>nn.ConvTranspose2d</c>: learned upsampling in decoders, segmentation heads and GAN generators.

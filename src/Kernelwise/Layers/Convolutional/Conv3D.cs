@@ -1,4 +1,4 @@
-namespace Kernelwise.Layers.Convolutional;
+namespace Kernelwise.Layers;
 
 /// <summary>
 /// 3D convolution over (channels, depth, height, width) inputs — Keras's <c>Conv3D</c>, PyTorch's <c>nn.Conv3d</c>:

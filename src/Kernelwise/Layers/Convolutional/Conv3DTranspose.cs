@@ -1,4 +1,4 @@
-namespace Kernelwise.Layers.Convolutional;
+namespace Kernelwise.Layers;
 
 /// <summary>
 /// 3D transposed convolution over (channels, depth, height, width) inputs — Keras's <c>Conv3DTranspose</c>, PyTorch's <c>nn.ConvTranspose3d</c>: learned upsampling of volumes (3D U-Net decoders).

@@ -1,4 +1,4 @@
-namespace Kernelwise.Layers.Convolutional;
+namespace Kernelwise.Layers;
 
 /// <summary>Which code computes a convolution layer.</summary>
 public enum ConvolutionImplementation

@@ -1,7 +1,7 @@
 using Kernelwise.Modules;
 using static TorchSharp.torch;
 
-namespace Kernelwise.Layers.Convolutional;
+namespace Kernelwise.Layers;
 
 /// <summary>
 /// Depthwise 2D convolution — Keras's <c>DepthwiseConv2D</c>, PyTorch's <c>nn.Conv2d(C, C·M, k, groups=C)</c>: every

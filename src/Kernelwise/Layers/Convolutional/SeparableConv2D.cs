@@ -1,7 +1,7 @@
 using Kernelwise.Modules;
 using static TorchSharp.torch;
 
-namespace Kernelwise.Layers.Convolutional;
+namespace Kernelwise.Layers;
 
 /// <summary>
 /// Depthwise-separable 2D convolution — Keras's <c>SeparableConv2D</c> (Xception, MobileNet): a depthwise convolution

@@ -1,10 +1,10 @@
 using Kernelwise.Modules;
 using static TorchSharp.torch;
 
-namespace Kernelwise.Layers.Core;
+namespace Kernelwise.Layers;
 
 /// <summary>
-/// Applies an <see cref="Layers.Activation"/> as a layer of its own — Keras's <c>Activation</c> layer and its
+/// Applies an <see cref="Kernelwise.Activation"/> as a layer of its own — Keras's <c>Activation</c> layer and its
 /// dedicated <c>ReLU</c>, <c>LeakyReLU</c>, <c>ELU</c>, <c>Softmax</c> layers; PyTorch's <c>nn.ReLU</c>,
 /// <c>nn.LeakyReLU(alpha)</c>, <c>nn.ELU(alpha)</c>, <c>nn.GELU</c>, <c>nn.SiLU</c>, <c>nn.Sigmoid</c>, <c>nn.Tanh</c>,
 /// <c>nn.Softmax(dim=1)</c>. Same shape in and out; no parameters. Softmax runs over dimension 1 (the channels or

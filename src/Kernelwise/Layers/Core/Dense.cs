@@ -1,7 +1,7 @@
 using Kernelwise.Modules;
 using static TorchSharp.torch;
 
-namespace Kernelwise.Layers.Core;
+namespace Kernelwise.Layers;
 
 /// <summary>
 /// Fully connected layer: y = act(x·Wᵀ + b) — Keras's <c>Dense</c>, PyTorch's <c>nn.Linear</c>. Input (features),

@@ -1,7 +1,7 @@
 using Kernelwise.Modules;
 using static TorchSharp.torch;
 
-namespace Kernelwise.Layers.Core;
+namespace Kernelwise.Layers;
 
 /// <summary>
 /// Randomly zeroes a fraction <see cref="Rate"/> of the inputs during training and scales the rest by 1/(1 − rate);

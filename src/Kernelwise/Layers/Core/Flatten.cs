@@ -1,7 +1,7 @@
 using Kernelwise.Modules;
 using static TorchSharp.torch;
 
-namespace Kernelwise.Layers.Core;
+namespace Kernelwise.Layers;
 
 /// <summary>
 /// Flattens each sample to one dimension: (C, H, W) → (C·H·W), in NCHW order (PyTorch's order, not Keras's NHWC) —

@@ -1,7 +1,7 @@
 using Kernelwise.Modules;
 using static TorchSharp.torch;
 
-namespace Kernelwise.Layers.Core;
+namespace Kernelwise.Layers;
 
 /// <summary>
 /// Dropout of whole channels: in training, each (sample, channel) feature map is zeroed with probability

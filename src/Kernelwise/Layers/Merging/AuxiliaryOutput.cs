@@ -1,7 +1,7 @@
 using Kernelwise.Models;
 using static TorchSharp.torch;
 
-namespace Kernelwise.Layers.Merging;
+namespace Kernelwise.Layers;
 
 /// <summary>
 /// An auxiliary head on the side of a model: in training mode it applies <see cref="Head"/> to its input and records
@@ -10,7 +10,7 @@ namespace Kernelwise.Layers.Merging;
 /// </summary>
 /// <remarks>
 /// <para>The model keeps a single output, so <c>Fit</c>, metrics, <c>Evaluate</c> and <c>Predict</c> work unchanged;
-/// the auxiliary outputs reach the objective through <see cref="Losses.AuxiliaryLoss"/>, which adds
+/// the auxiliary outputs reach the objective through <see cref="AuxiliaryLoss"/>, which adds
 /// weight · loss(head output, targets) for each head (0.3 in the GoogLeNet paper). As in torchvision, the heads do
 /// not run in evaluation mode.</para>
 /// <para>The head's parameters count as the layer's (PyTorch's <c>parameters()</c> includes them too); its

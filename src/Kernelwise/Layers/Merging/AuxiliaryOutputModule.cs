@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Kernelwise.Layers.Merging;
+namespace Kernelwise.Layers;
 
 /// <summary>
 /// The module behind <see cref="AuxiliaryOutput"/>: child <c>head</c>. Forward returns a fresh handle to its input;

@@ -1,10 +1,10 @@
 using static TorchSharp.torch;
 
-namespace Kernelwise.Layers.Merging;
+namespace Kernelwise.Layers;
 
 /// <summary>
 /// Collects the outputs of a model's auxiliary heads (<see cref="AuxiliaryOutput"/> layers) during a training
-/// forward pass, for <see cref="Losses.AuxiliaryLoss"/> to add to the objective — GoogLeNet's side classifiers.
+/// forward pass, for <see cref="AuxiliaryLoss"/> to add to the objective — GoogLeNet's side classifiers.
 /// </summary>
 /// <remarks>
 /// <para>Create one, give it to the model's auxiliary heads (e.g. <c>GoogLeNet.Create(..., auxiliaryOutputs: aux)</c>)

@@ -1,7 +1,7 @@
 using Kernelwise.Models;
 using static TorchSharp.torch;
 
-namespace Kernelwise.Layers.Merging;
+namespace Kernelwise.Layers;
 
 /// <summary>
 /// One path inside a composite layer: the layers of a sub-builder (a <see cref="Sequential"/> without input shape),

@@ -1,7 +1,7 @@
 using Kernelwise.Models;
 using static TorchSharp.torch;
 
-namespace Kernelwise.Layers.Merging;
+namespace Kernelwise.Layers;
 
 /// <summary>
 /// Parallel paths over the same input, joined by concatenation along the channel dimension — the Inception module

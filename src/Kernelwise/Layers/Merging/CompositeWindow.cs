@@ -1,6 +1,6 @@
 using Kernelwise.Models;
 
-namespace Kernelwise.Layers.Merging;
+namespace Kernelwise.Layers;
 
 /// <summary>Receptive-field arithmetic for composite layers: the window of a path, and of several paths side by side.</summary>
 internal static class CompositeWindow

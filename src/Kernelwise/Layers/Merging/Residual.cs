@@ -1,7 +1,7 @@
 using Kernelwise.Models;
 using static TorchSharp.torch;
 
-namespace Kernelwise.Layers.Merging;
+namespace Kernelwise.Layers;
 
 /// <summary>
 /// A residual block (He et al., 2015): y = act(main(x) + shortcut(x)), with the identity as the default shortcut —

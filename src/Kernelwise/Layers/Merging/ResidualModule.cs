@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Kernelwise.Layers.Merging;
+namespace Kernelwise.Layers;
 
 /// <summary>
 /// The module behind <see cref="Residual"/>: children <c>main</c> and <c>shortcut</c> (absent for the identity);

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Kernelwise.Layers.Normalization;
+namespace Kernelwise.Layers;
 
 /// <summary>
 /// Batch normalization over the channel dimension (dimension 1) for inputs (features), (C, L), (C, H, W) or

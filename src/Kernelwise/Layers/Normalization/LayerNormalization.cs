@@ -1,7 +1,7 @@
 using Kernelwise.Modules;
 using static TorchSharp.torch;
 
-namespace Kernelwise.Layers.Normalization;
+namespace Kernelwise.Layers;
 
 /// <summary>
 /// Layer normalization: each sample is normalized by its own mean and variance — no batch statistics, so it behaves

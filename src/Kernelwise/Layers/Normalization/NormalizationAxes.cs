@@ -1,4 +1,4 @@
-namespace Kernelwise.Layers.Normalization;
+namespace Kernelwise.Layers;
 
 /// <summary>Which values of one sample <see cref="LayerNormalization"/> computes its mean and variance over.</summary>
 public enum NormalizationAxes

@@ -1,4 +1,4 @@
-namespace Kernelwise.Layers.Pooling;
+namespace Kernelwise.Layers;
 
 /// <summary>
 /// Average pooling of (channels, length) inputs to a fixed output size — PyTorch's <c>nn.AdaptiveAvgPool1d</c>: each output

@@ -1,4 +1,4 @@
-namespace Kernelwise.Layers.Pooling;
+namespace Kernelwise.Layers;
 
 /// <summary>
 /// Average pooling of (channels, depth, height, width) inputs to a fixed output size — PyTorch's <c>nn.AdaptiveAvgPool3d</c>: each output

@@ -1,4 +1,4 @@
-namespace Kernelwise.Layers.Pooling;
+namespace Kernelwise.Layers;
 
 /// <summary>
 /// 1D average pooling over (channels, length): the mean of each window (padding excluded from the count) — Keras's <c>AveragePooling1D</c>, PyTorch's <c>nn.AvgPool1d</c>.

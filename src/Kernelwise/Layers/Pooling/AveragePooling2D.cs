@@ -1,4 +1,4 @@
-namespace Kernelwise.Layers.Pooling;
+namespace Kernelwise.Layers;
 
 /// <summary>
 /// 2D average pooling over (channels, height, width) — Keras's <c>AveragePooling2D</c>, PyTorch's <c>nn.AvgPool2d</c>. Output

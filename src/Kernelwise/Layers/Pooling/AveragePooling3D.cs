@@ -1,4 +1,4 @@
-namespace Kernelwise.Layers.Pooling;
+namespace Kernelwise.Layers;
 
 /// <summary>
 /// 3D average pooling over (channels, depth, height, width): the mean of each window (padding excluded from the count) — Keras's <c>AveragePooling3D</c>, PyTorch's <c>nn.AvgPool3d</c>.

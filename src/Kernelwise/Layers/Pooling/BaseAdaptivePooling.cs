@@ -2,7 +2,7 @@ using Kernelwise.Modules;
 using Kernelwise.Shapes;
 using static TorchSharp.torch;
 
-namespace Kernelwise.Layers.Pooling;
+namespace Kernelwise.Layers;
 
 /// <summary>
 /// Shared shape rule of adaptive average pooling (PyTorch's <c>AdaptiveAvgPool1d/2d/3d</c>): a fixed output size

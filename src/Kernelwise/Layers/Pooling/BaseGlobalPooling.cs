@@ -2,7 +2,7 @@ using Kernelwise.Modules;
 using Kernelwise.Shapes;
 using static TorchSharp.torch;
 
-namespace Kernelwise.Layers.Pooling;
+namespace Kernelwise.Layers;
 
 /// <summary>
 /// Shared shape rule of the global poolings (Keras's <c>BaseGlobalPooling</c>): one value per channel, the mean or the

@@ -3,7 +3,7 @@ using Kernelwise.Shapes;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Kernelwise.Layers.Pooling;
+namespace Kernelwise.Layers;
 
 /// <summary>The reduction a pooling window applies.</summary>
 public enum PoolingKind

@@ -1,4 +1,4 @@
-namespace Kernelwise.Layers.Pooling;
+namespace Kernelwise.Layers;
 
 /// <summary>
 /// Mean over length: (C, L) → (C) — Keras's <c>GlobalAveragePooling1D</c>, PyTorch's <c>nn.AdaptiveAvgPool1d(1)</c> followed by a

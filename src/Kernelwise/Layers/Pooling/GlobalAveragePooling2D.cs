@@ -1,4 +1,4 @@
-namespace Kernelwise.Layers.Pooling;
+namespace Kernelwise.Layers;
 
 /// <summary>
 /// Mean over height and width: (C, H, W) → (C) — Keras's <c>GlobalAveragePooling2D</c>, PyTorch's

@@ -1,4 +1,4 @@
-namespace Kernelwise.Layers.Pooling;
+namespace Kernelwise.Layers;
 
 /// <summary>
 /// Mean over depth, height and width: (C, D, H, W) → (C) — Keras's <c>GlobalAveragePooling3D</c>, PyTorch's <c>nn.AdaptiveAvgPool3d(1)</c> followed by a

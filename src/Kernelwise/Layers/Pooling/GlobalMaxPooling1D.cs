@@ -1,4 +1,4 @@
-namespace Kernelwise.Layers.Pooling;
+namespace Kernelwise.Layers;
 
 /// <summary>
 /// Maximum over length: (C, L) → (C) — Keras's <c>GlobalMaxPooling1D</c>, PyTorch's <c>nn.AdaptiveMaxPool1d(1)</c> followed by a

@@ -1,4 +1,4 @@
-namespace Kernelwise.Layers.Pooling;
+namespace Kernelwise.Layers;
 
 /// <summary>
 /// Maximum over height and width: (C, H, W) → (C) — Keras's <c>GlobalMaxPooling2D</c>, PyTorch's <c>nn.AdaptiveMaxPool2d(1)</c> followed by a

@@ -1,4 +1,4 @@
-namespace Kernelwise.Layers.Pooling;
+namespace Kernelwise.Layers;
 
 /// <summary>
 /// Maximum over depth, height and width: (C, D, H, W) → (C) — Keras's <c>GlobalMaxPooling3D</c>, PyTorch's <c>nn.AdaptiveMaxPool3d(1)</c> followed by a

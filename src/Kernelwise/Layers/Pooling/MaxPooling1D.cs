@@ -1,4 +1,4 @@
-namespace Kernelwise.Layers.Pooling;
+namespace Kernelwise.Layers;
 
 /// <summary>
 /// 1D max pooling over (channels, length): the largest value of each window — Keras's <c>MaxPooling1D</c>, PyTorch's <c>nn.MaxPool1d</c>.

@@ -1,4 +1,4 @@
-namespace Kernelwise.Layers.Pooling;
+namespace Kernelwise.Layers;
 
 /// <summary>
 /// 2D max pooling over (channels, height, width) — Keras's <c>MaxPooling2D</c>, PyTorch's <c>nn.MaxPool2d</c>. Output

@@ -1,4 +1,4 @@
-namespace Kernelwise.Layers.Pooling;
+namespace Kernelwise.Layers;
 
 /// <summary>
 /// 3D max pooling over (channels, depth, height, width): the largest value of each window — Keras's <c>MaxPooling3D</c>, PyTorch's <c>nn.MaxPool3d</c>.

@@ -1,7 +1,7 @@
 using Kernelwise.Modules;
 using static TorchSharp.torch;
 
-namespace Kernelwise.Layers.Reshaping;
+namespace Kernelwise.Layers;
 
 /// <summary>
 /// Gives each sample a new shape with the same number of values, read in NCHW (row-major) order — Keras's

@@ -1,12 +1,12 @@
 using Kernelwise.Modules;
 using static TorchSharp.torch;
 
-namespace Kernelwise.Layers.Reshaping;
+namespace Kernelwise.Layers;
 
 /// <summary>
 /// Enlarges each feature map by integer factors, without parameters — Keras's <c>UpSampling2D</c>, PyTorch's
 /// <c>nn.Upsample(scale_factor, mode)</c>. Input (C, H, W), output (C, H·s_h, W·s_w). The fixed counterpart of a
-/// strided <see cref="Convolutional.Conv2DTranspose"/>; often followed by a convolution in decoders.
+/// strided <see cref="Conv2DTranspose"/>; often followed by a convolution in decoders.
 /// </summary>
 /// <remarks>
 /// The summary shows no receptive field ("-") from this layer on when a factor is above 1: neighbouring outputs sit

@@ -1,4 +1,4 @@
-namespace Kernelwise.Layers.Reshaping;
+namespace Kernelwise.Layers;
 
 /// <summary>How <see cref="UpSampling2D"/> fills the new positions.</summary>
 public enum UpSamplingInterpolation

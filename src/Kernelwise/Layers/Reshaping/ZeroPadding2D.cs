@@ -1,7 +1,7 @@
 using Kernelwise.Modules;
 using static TorchSharp.torch;
 
-namespace Kernelwise.Layers.Reshaping;
+namespace Kernelwise.Layers;
 
 /// <summary>
 /// Adds rows and columns of zeros around each feature map — Keras's <c>ZeroPadding2D</c>, PyTorch's

@@ -1,5 +1,4 @@
 using Kernelwise.Layers;
-using Kernelwise.Layers.Convolutional;
 
 namespace Kernelwise.Models;
 
@@ -7,7 +6,7 @@ namespace Kernelwise.Models;
 public static partial class ConvolutionalLayerExtensions
 {
     /// <summary>
-    /// Appends a <see cref="Layers.Convolutional.Conv2D"/> layer; <paramref name="implementation"/> chooses libtorch's
+    /// Appends a <see cref="Layers.Conv2D"/> layer; <paramref name="implementation"/> chooses libtorch's
     /// kernels (default) or the explicit, hand-derived convolution.
     /// </summary>
     public static Sequential Conv2D(this Sequential model, int filters, SpatialSize kernelSize, SpatialSize strides = default, Padding padding = default,

@@ -1,5 +1,4 @@
 using Kernelwise.Layers;
-using Kernelwise.Layers.Merging;
 
 namespace Kernelwise.Models;
 
@@ -19,7 +18,7 @@ namespace Kernelwise.Models;
 public static class MergingLayerExtensions
 {
     /// <summary>
-    /// Appends a <see cref="Layers.Merging.Residual"/> block: act(main(x) + shortcut(x)), the identity shortcut by
+    /// Appends a <see cref="Layers.Residual"/> block: act(main(x) + shortcut(x)), the identity shortcut by
     /// default. The shapes of both paths must agree; the error at build time names the block and both shapes.
     /// </summary>
     /// <param name="model">The builder.</param>
@@ -36,14 +35,14 @@ public static class MergingLayerExtensions
     }
 
     /// <summary>
-    /// Appends a <see cref="Layers.Merging.Branches"/> layer: the paths applied to the same input, their outputs
+    /// Appends a <see cref="Layers.Branches"/> layer: the paths applied to the same input, their outputs
     /// concatenated along channels (an Inception module). Every path must keep the same spatial size.
     /// </summary>
     /// <param name="model">The builder.</param>
     /// <param name="paths">Two or more functions, each adding one path's layers to the sub-builder it receives.</param>
     public static Sequential Branches(this Sequential model, params Func<Sequential, Sequential>[] paths) => Branches(model, null, paths);
 
-    /// <summary>Appends a named <see cref="Layers.Merging.Branches"/> layer (see the overload without a name).</summary>
+    /// <summary>Appends a named <see cref="Layers.Branches"/> layer (see the overload without a name).</summary>
     /// <param name="model">The builder.</param>
     /// <param name="name">Layer name; generated when null.</param>
     /// <param name="paths">Two or more functions, each adding one path's layers to the sub-builder it receives.</param>
@@ -55,8 +54,8 @@ public static class MergingLayerExtensions
     }
 
     /// <summary>
-    /// Appends an <see cref="Layers.Merging.AuxiliaryOutput"/>: a side head that, in training mode, records
-    /// head(x) in <paramref name="outputs"/> for <see cref="Losses.AuxiliaryLoss"/>, and passes x on unchanged.
+    /// Appends an <see cref="Layers.AuxiliaryOutput"/>: a side head that, in training mode, records
+    /// head(x) in <paramref name="outputs"/> for <see cref="AuxiliaryLoss"/>, and passes x on unchanged.
     /// </summary>
     /// <param name="model">The builder.</param>
     /// <param name="outputs">The collector shared with the loss.</param>

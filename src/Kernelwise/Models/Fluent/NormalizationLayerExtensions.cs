@@ -1,15 +1,15 @@
-using Kernelwise.Layers.Normalization;
+using Kernelwise.Layers;
 
 namespace Kernelwise.Models;
 
 /// <summary>Fluent builder methods for normalization layers. Each returns the builder.</summary>
 public static class NormalizationLayerExtensions
 {
-    /// <summary>Appends a <see cref="Layers.Normalization.BatchNormalization"/> layer.</summary>
+    /// <summary>Appends a <see cref="Layers.BatchNormalization"/> layer.</summary>
     public static Sequential BatchNormalization(this Sequential model, double momentum = 0.1, double epsilon = 1e-5, string? name = null)
         => model.Add(new BatchNormalization(momentum, epsilon, name));
 
-    /// <summary>Appends a <see cref="Layers.Normalization.LayerNormalization"/> layer (same shape in and out).</summary>
+    /// <summary>Appends a <see cref="Layers.LayerNormalization"/> layer (same shape in and out).</summary>
     public static Sequential LayerNormalization(this Sequential model, NormalizationAxes axes = NormalizationAxes.Channels, double epsilon = 1e-5, string? name = null)
         => model.Add(new LayerNormalization(axes, epsilon, name));
 }

@@ -1,21 +1,21 @@
-using Kernelwise.Layers.Reshaping;
+using Kernelwise.Layers;
 
 namespace Kernelwise.Models;
 
 /// <summary>Fluent builder methods for reshaping layers (Reshape, ZeroPadding2D, UpSampling2D). Each returns the builder.</summary>
 public static class ReshapingLayerExtensions
 {
-    /// <summary>Appends a <see cref="Layers.Reshaping.Reshape"/> layer: any shape → <paramref name="targetShape"/> (one -1 inferred).</summary>
+    /// <summary>Appends a <see cref="Layers.Reshape"/> layer: any shape → <paramref name="targetShape"/> (one -1 inferred).</summary>
     public static Sequential Reshape(this Sequential model, int[] targetShape, string? name = null) => model.Add(new Reshape(targetShape, name));
 
-    /// <summary>Appends a symmetric <see cref="Layers.Reshaping.ZeroPadding2D"/> layer: (C, H, W) → (C, H + 2p_h, W + 2p_w).</summary>
+    /// <summary>Appends a symmetric <see cref="Layers.ZeroPadding2D"/> layer: (C, H, W) → (C, H + 2p_h, W + 2p_w).</summary>
     public static Sequential ZeroPadding2D(this Sequential model, SpatialSize padding = default, string? name = null) => model.Add(new ZeroPadding2D(padding, name));
 
-    /// <summary>Appends a <see cref="Layers.Reshaping.ZeroPadding2D"/> layer with its own amount per side.</summary>
+    /// <summary>Appends a <see cref="Layers.ZeroPadding2D"/> layer with its own amount per side.</summary>
     public static Sequential ZeroPadding2D(this Sequential model, (int Top, int Bottom) height, (int Left, int Right) width, string? name = null)
         => model.Add(new ZeroPadding2D(height, width, name));
 
-    /// <summary>Appends an <see cref="Layers.Reshaping.UpSampling2D"/> layer: (C, H, W) → (C, H·s_h, W·s_w).</summary>
+    /// <summary>Appends an <see cref="Layers.UpSampling2D"/> layer: (C, H, W) → (C, H·s_h, W·s_w).</summary>
     public static Sequential UpSampling2D(this Sequential model, SpatialSize size = default, UpSamplingInterpolation interpolation = UpSamplingInterpolation.Nearest, string? name = null)
         => model.Add(new UpSampling2D(size, interpolation, name));
 }

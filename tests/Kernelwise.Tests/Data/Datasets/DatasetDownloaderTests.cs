@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Kernelwise.Data.Datasets;
+using Kernelwise.Data;
 
 namespace Kernelwise.Tests.Data.Datasets;
 

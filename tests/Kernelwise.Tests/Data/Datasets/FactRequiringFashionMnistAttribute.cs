@@ -1,4 +1,4 @@
-using Kernelwise.Data.Datasets;
+using Kernelwise.Data;
 
 namespace Kernelwise.Tests.Data.Datasets;
 

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
-using Kernelwise.Data.Datasets;
+using Kernelwise.Data;
 using TorchSharp;
 
 namespace Kernelwise.Tests.Data.Datasets;

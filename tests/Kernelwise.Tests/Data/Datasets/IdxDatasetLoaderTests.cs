@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Kernelwise.Data.Datasets;
+using Kernelwise.Data;
 using static Kernelwise.Tests.Data.Datasets.IdxFiles;
 
 namespace Kernelwise.Tests.Data.Datasets;

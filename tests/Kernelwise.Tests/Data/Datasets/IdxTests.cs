@@ -1,4 +1,4 @@
-using Kernelwise.Data.Datasets;
+using Kernelwise.Data;
 using TorchSharp;
 using static Kernelwise.Tests.Data.Datasets.IdxFiles;
 

@@ -1,4 +1,4 @@
-using Kernelwise.Data.Formats;
+using Kernelwise.Data;
 
 namespace Kernelwise.Tests.Data.Formats;
 

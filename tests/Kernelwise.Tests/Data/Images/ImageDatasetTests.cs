@@ -1,5 +1,4 @@
-using Kernelwise.Data.Images;
-using Kernelwise.Data.Transforms;
+using Kernelwise.Data;
 
 namespace Kernelwise.Tests.Data;
 

@@ -1,6 +1,4 @@
 using Kernelwise.Data;
-using Kernelwise.Data.Images;
-using Kernelwise.Data.Transforms;
 using Kernelwise.Layers;
 using Kernelwise.Models;
 using SixLabors.ImageSharp;
@@ -471,7 +469,7 @@ public class ImageFolderTrainingTests
             .Flatten()
             .Dense(2)
             .Build(Device.Cpu)
-            .Compile(new Kernelwise.Optimizers.Adam(0.05), new Kernelwise.Losses.CrossEntropy(), new Kernelwise.Metrics.Accuracy());
+            .Compile(new Kernelwise.Adam(0.05), new Kernelwise.CrossEntropy(), new Kernelwise.Accuracy());
         var history = model.Fit(train, epochs: 3, batchSize: 8, validationData: validation, seed: 3, verbose: 0);
         Assert.True(history["val_accuracy"][^1] >= 0.9, $"validation accuracy {history["val_accuracy"][^1]}");
         Assert.Equal(before, Batch.LiveCount);

@@ -1,4 +1,4 @@
-using Kernelwise.Data.Transforms;
+using Kernelwise.Data;
 using SixLabors.ImageSharp.PixelFormats;
 
 namespace Kernelwise.Tests.Data.Transforms;

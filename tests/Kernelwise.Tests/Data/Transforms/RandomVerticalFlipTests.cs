@@ -1,4 +1,4 @@
-using Kernelwise.Data.Transforms;
+using Kernelwise.Data;
 
 namespace Kernelwise.Tests.Data.Transforms;
 

@@ -1,4 +1,4 @@
-using Kernelwise.Data.Transforms;
+using Kernelwise.Data;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 

@@ -1,5 +1,4 @@
 using Kernelwise.Layers;
-using Kernelwise.Layers.Convolutional;
 
 namespace Kernelwise.Tests.Export.Converters;
 

@@ -1,7 +1,4 @@
 using Kernelwise.Layers;
-using Kernelwise.Layers.Convolutional;
-using Kernelwise.Layers.Core;
-using Kernelwise.Layers.Normalization;
 
 namespace Kernelwise.Tests.Export.Converters;
 

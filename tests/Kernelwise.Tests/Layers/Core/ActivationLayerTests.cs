@@ -1,5 +1,4 @@
 using Kernelwise.Layers;
-using Kernelwise.Layers.Core;
 using Kernelwise.Models;
 using static Kernelwise.Tests.Layers.LayerTesting;
 using static TorchSharp.torch;

@@ -1,4 +1,4 @@
-using Kernelwise.Layers.Core;
+using Kernelwise.Layers;
 using static Kernelwise.Tests.Layers.LayerTesting;
 using static TorchSharp.torch;
 

@@ -1,9 +1,6 @@
 using Kernelwise.Layers;
-using Kernelwise.Layers.Merging;
-using Kernelwise.Losses;
-using Kernelwise.Metrics;
+using Kernelwise;
 using Kernelwise.Models;
-using Kernelwise.Optimizers;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,8 +1,6 @@
 using Kernelwise.Layers;
-using Kernelwise.Layers.Merging;
-using Kernelwise.Losses;
+using Kernelwise;
 using Kernelwise.Models;
-using Kernelwise.Optimizers;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -171,7 +169,7 @@ public class ResidualTests
                 .GlobalAveragePooling2D()
                 .Dense(4)
                 .Build(Device.Cpu);
-            model.Compile(new Adam(0.01), new CrossEntropy(), new Kernelwise.Metrics.Accuracy());
+            model.Compile(new Adam(0.01), new CrossEntropy(), new Kernelwise.Accuracy());
             model.Fit(data, epochs: 1, batchSize: 32, seed: 3, verbose: 0);
             long live = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
             var history = model.Fit(data, epochs: 6, batchSize: 32, seed: 3, verbose: 0, initialEpoch: 1);

@@ -1,4 +1,4 @@
-using Kernelwise.Layers.Pooling;
+using Kernelwise.Layers;
 using Kernelwise.Models;
 using static Kernelwise.Tests.Layers.LayerTesting;
 using static TorchSharp.torch;

@@ -1,0 +1,83 @@
+
+namespace Kernelwise.Training;
+
+/// <summary>
+/// Applies a <see cref="LearningRateSchedule"/> during <c>Fit</c> — Keras's <c>LearningRateScheduler</c>: before each
+/// epoch (or each batch, for per-step schedules) it sets every parameter group's rate to
+/// <c>schedule.GetRate(t, initialRate, currentRate)</c>; after each epoch it passes the logs to the schedule (for
+/// <see cref="ReduceOnPlateau"/>). The schedule's state travels in training checkpoints.
+/// </summary>
+public sealed class LearningRateScheduler : Callback
+{
+    private bool _restored;
+
+    /// <summary>Wraps a schedule.</summary>
+    /// <param name="schedule">The schedule.</param>
+    /// <param name="verbose">Print the rate whenever it changes at an epoch start.</param>
+    public LearningRateScheduler(LearningRateSchedule schedule, bool verbose = false)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        Schedule = schedule;
+        Verbose = verbose;
+    }
+
+    /// <summary>Wraps a function (epoch, current rate) → new rate, as Keras's <c>LearningRateScheduler(schedule)</c>.</summary>
+    public LearningRateScheduler(Func<int, double, double> schedule, bool verbose = false) : this(new LambdaSchedule(schedule), verbose)
+    {
+    }
+
+    /// <summary>The schedule.</summary>
+    public LearningRateSchedule Schedule { get; }
+
+    /// <summary>Whether changes are printed.</summary>
+    public bool Verbose { get; }
+
+    /// <inheritdoc />
+    public override void OnTrainBegin(IDictionary<string, double> logs)
+    {
+        if (!_restored && (Model?.History.Epochs.Count ?? 0) == 0) Schedule.Reset();
+        _restored = false;
+    }
+
+    /// <inheritdoc />
+    public override void OnEpochBegin(int epoch, IDictionary<string, double> logs)
+    {
+        if (Schedule.Interval != ScheduleInterval.Epoch) return;
+        double before = CurrentRate();
+        Apply(epoch);
+        if (Verbose && CurrentRate() != before) Console.WriteLine($"Epoch {epoch + 1}: LearningRateScheduler setting learning rate to {CurrentRate():0.####e+0}.");
+    }
+
+    /// <inheritdoc />
+    public override void OnTrainBatchBegin(int batch, IDictionary<string, double> logs)
+    {
+        if (Schedule.Interval != ScheduleInterval.Step) return;
+        int epoch = Session?.Epoch ?? 0;
+        Apply(epoch * (Params?.Steps ?? 0) + batch);
+    }
+
+    /// <inheritdoc />
+    public override void OnEpochEnd(int epoch, IDictionary<string, double> logs) => Schedule.OnEpochEnd(epoch, logs);
+
+    private void Apply(long t)
+    {
+        var optimizer = Model?.Optimizer ?? throw new InvalidOperationException("LearningRateScheduler needs a compiled model.");
+        foreach (var group in optimizer.ParamGroups)
+            group.LearningRate = Schedule.GetRate(t, group.InitialLearningRate, group.LearningRate);
+    }
+
+    private double CurrentRate() => Model?.Optimizer?.ParamGroups.FirstOrDefault()?.LearningRate ?? double.NaN;
+
+    /// <inheritdoc />
+    public override string StateKey => $"LearningRateScheduler({Schedule.GetType().Name})";
+
+    /// <inheritdoc />
+    public override void SaveState(BinaryWriter writer) => Schedule.SaveState(writer);
+
+    /// <inheritdoc />
+    public override void LoadState(BinaryReader reader)
+    {
+        Schedule.LoadState(reader);
+        _restored = true;
+    }
+}
