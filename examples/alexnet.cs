@@ -118,9 +118,9 @@ sealed class Throughput(int warmup, int batchSize) : Callback
     private double _seconds;
     private long? _previous;
 
-    public override void OnEpochBegin(int epoch, IDictionary<string, double> logs) => _previous = null;
+    public override void OnEpochBegin(int epoch, Logs logs) => _previous = null;
 
-    public override void OnTrainBatchEnd(int batch, IDictionary<string, double> logs)
+    public override void OnTrainBatchEnd(int batch, Logs logs)
     {
         long now = Stopwatch.GetTimestamp();
         _steps++;
