@@ -1,4 +1,3 @@
-using Kernelwise.Training;
 
 namespace Kernelwise;
 

@@ -17,7 +17,7 @@ namespace Kernelwise.Training;
 /// device moves, pinned memory, precision, the distribution strategy and metrics behave the same in
 /// <c>Fit</c>, <c>Evaluate</c>, <c>Predict</c>, the confusion matrix and the learning-rate finder because they all
 /// run through the same loops and steps.</para>
-/// <para>Models (<c>Kernelwise.Models.Model</c>) derive from this class; the engine needs only what is declared here:
+/// <para>Models (<c>Model</c>, built from a <c>Sequential</c> definition or a functional graph) derive from this class; the engine needs only what is declared here:
 /// the module with the weights, the input and output shapes, and a forward pass.</para>
 /// </remarks>
 public abstract class Trainer : IDisposable
