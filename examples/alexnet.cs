@@ -92,7 +92,7 @@ if (resolved.IsCuda)
     if (validation is not null) validation = new PinnedBatches(validation);
 }
 
-var definition = AlexNet.Create(numClasses: classes, inputChannels: 3, inputSize: imageSize);
+var definition = ModelZoo.AlexNet(numClasses: classes, inputChannels: 3, inputSize: imageSize);
 var summary = definition.Summary();
 Console.WriteLine($"AlexNet ({(imageSize < 64 ? "small-image variant" : "ImageNet configuration")}): {summary.PyTorchParameterCount:N0} parameters, " +
     $"{summary.MultiplyAccumulates / 1e9:F2} G multiply-accumulates per image.");

@@ -52,7 +52,7 @@ using var test = splits.Test.Take(testLimit > 0 ? testLimit : splits.Test.Count)
 Console.WriteLine($"Fashion-MNIST: {train.Count:N0} training and {test.Count:N0} test images.");
 
 var aux = auxiliary ? new AuxiliaryOutputs() : null;
-var definition = GoogLeNet.Create(numClasses: 10, inputChannels: 1, inputSize: 28, variant: ZooVariant.SmallImages, auxiliaryOutputs: aux);
+var definition = ModelZoo.GoogLeNet(numClasses: 10, inputChannels: 1, inputSize: 28, variant: ZooVariant.SmallImages, auxiliaryOutputs: aux);
 var summary = definition.Summary();
 if (printSummary) Console.WriteLine(summary);
 Console.WriteLine($"GoogLeNet (small-image variant{(auxiliary ? ", with auxiliary heads" : "")}): {summary.PyTorchParameterCount:N0} parameters, " +

@@ -48,7 +48,14 @@ using var train = splits.Train.Take(limit > 0 ? limit : splits.Train.Count);
 using var test = splits.Test.Take(testLimit > 0 ? testLimit : splits.Test.Count);
 Console.WriteLine($"Fashion-MNIST: {train.Count:N0} training and {test.Count:N0} test images.");
 
-var definition = ResNet.Create(depth, numClasses: 10, inputChannels: 1, inputSize: 28, variant: ZooVariant.SmallImages, width: width);
+Func<int, int, int, ZooVariant, int, Sequential> resnet = depth switch
+{
+    18 => ModelZoo.ResNet18,
+    34 => ModelZoo.ResNet34,
+    50 => ModelZoo.ResNet50,
+    _ => throw new ArgumentException($"--depth must be 18, 34 or 50; received {depth}."),
+};
+var definition = resnet(10, 1, 28, ZooVariant.SmallImages, width);
 var summary = definition.Summary();
 if (printSummary) Console.WriteLine(summary);
 Console.WriteLine($"ResNet-{depth} (small-image variant, width {width}): {summary.PyTorchParameterCount:N0} parameters, " +

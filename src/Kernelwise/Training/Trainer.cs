@@ -266,7 +266,7 @@ public abstract class Trainer : IDisposable
     /// step.Record(loss, outputs);
     /// </code>
     /// </remarks>
-    protected internal virtual void TrainStep(StepContext step)
+    protected virtual void TrainStep(StepContext step)
     {
         ArgumentNullException.ThrowIfNull(step);
         var outputs = Call(step.Inputs);
@@ -277,7 +277,7 @@ public abstract class Trainer : IDisposable
     }
 
     /// <summary>One evaluation step (Keras's <c>test_step</c>): forward in inference mode with gradients off, loss, metrics.</summary>
-    protected internal virtual void TestStep(StepContext step)
+    protected virtual void TestStep(StepContext step)
     {
         ArgumentNullException.ThrowIfNull(step);
         var outputs = Call(step.Inputs);
@@ -286,7 +286,13 @@ public abstract class Trainer : IDisposable
     }
 
     /// <summary>One prediction step (Keras's <c>predict_step</c>): the outputs for a batch of inputs, in inference mode with gradients off.</summary>
-    protected internal virtual Tensor[] PredictStep(IReadOnlyList<Tensor> inputs) => Call(inputs);
+    protected virtual Tensor[] PredictStep(IReadOnlyList<Tensor> inputs) => Call(inputs);
+
+    internal void RunTrainStep(StepContext step) => TrainStep(step);
+
+    internal void RunTestStep(StepContext step) => TestStep(step);
+
+    internal Tensor[] RunPredictStep(IReadOnlyList<Tensor> inputs) => PredictStep(inputs);
 
     // ---------------------------------------------------------------- loops
 
