@@ -18,7 +18,7 @@ int depth = 16, epochs = 2, batchSize = 128, seed = 42;
 long limit = 0, testLimit = 0;
 double lr = 1e-3;
 bool printSummary = false, batchNorm = true;
-var device = Device.Auto;
+var device = ComputeDevice.Auto;
 for (int i = 0; i < args.Length; i++)
 {
     string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"Option {args[i]} needs a value.");
@@ -29,7 +29,7 @@ for (int i = 0; i < args.Length; i++)
         case "--epochs": epochs = int.Parse(Next()); break;
         case "--batch-size": batchSize = int.Parse(Next()); break;
         case "--lr": lr = double.Parse(Next()); break;
-        case "--device": device = Device.Parse(Next()); break;
+        case "--device": device = ComputeDevice.Parse(Next()); break;
         case "--limit": limit = long.Parse(Next()); break;
         case "--test-limit": testLimit = long.Parse(Next()); break;
         case "--seed": seed = int.Parse(Next()); break;
