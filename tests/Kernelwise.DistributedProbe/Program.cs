@@ -226,6 +226,27 @@ void Bandwidth(double[] sizesMiB)
                 $"allreduce MiB {mib} ms {median * 1e3:F3} algbw-MB/s {bytes / median / 1e6:F0} busbw-MB/s {bytes * 2 * (size - 1) / size / median / 1e6:F0} calls {times.Count}"));
         }
     }
+    // The whole per-step cost the engine will pay: the TensorFlow-tutorial convnet's gradients (3,274,634 float32)
+    // copied into 25 MiB buckets, all-reduced and copied back scaled.
+    long[][] shapes = [[32, 1, 5, 5], [32], [64, 32, 5, 5], [64], [1024, 3136], [1024], [10, 1024], [10]];
+    var grads = shapes.Select(s => ones(s)).ToList();
+    using var bucketer = new GradientBucketer(backend, grads);
+    var steps = new List<double>();
+    for (int i = 0; i < 23; i++)
+    {
+        backend.Barrier();
+        var clock = Stopwatch.StartNew();
+        bucketer.AllReduceMean(grads);
+        if (i >= 3) steps.Add(clock.Elapsed.TotalSeconds);
+    }
+    steps.Sort();
+    long parameters = shapes.Sum(s => s.Aggregate(1L, (a, b) => a * b));
+    if (rank == 0)
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"bucketed mean, TF-tutorial convnet ({parameters} float32, {bucketer.Buckets.Count} bucket(s)): ms per step {steps[steps.Count / 2] * 1e3:F3} (median of {steps.Count})"));
+    }
+    foreach (var g in grads) g.Dispose();
 }
 
 static bool Throws<T>(Action action, string messagePart) where T : Exception
