@@ -25,7 +25,6 @@ internal static unsafe partial class OpenMpiNative
     public const int MaxString = 256;
 
     [LibraryImport(Library)] public static partial int MPI_Initialized(out int flag);
-    [LibraryImport(Library)] public static partial int MPI_Finalized(out int flag);
     [LibraryImport(Library)] public static partial int MPI_Init_thread(IntPtr argc, IntPtr argv, int required, out int provided);
     [LibraryImport(Library)] public static partial int MPI_Comm_rank(IntPtr comm, out int rank);
     [LibraryImport(Library)] public static partial int MPI_Comm_size(IntPtr comm, out int size);
