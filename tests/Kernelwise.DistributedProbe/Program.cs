@@ -107,6 +107,12 @@ void Collectives_()
     Check(Throws<ArgumentOutOfRangeException>(() => backend.Broadcast(b, size), $"root={size}"), "a root outside the group is refused");
 
     backend.EnsureSameTensors([("w", w), ("b", b)]);
+
+    // Open MPI leaves signal handlers that exist before MPI_Init alone: .NET's own still turn faults into exceptions.
+    object? nothing = null;
+    Check(Throws<NullReferenceException>(() => _ = nothing!.GetHashCode(), ""), "a null dereference is a NullReferenceException under MPI");
+    int zero = size - size;
+    Check(Throws<DivideByZeroException>(() => _ = 1 / zero, ""), "an integer division by zero is a DivideByZeroException under MPI");
     backend.Barrier();
     Console.WriteLine($"rank {rank}: collectives ok");
 }

@@ -125,16 +125,10 @@ public sealed class MpiBackend : ICollectiveBackend
         lock (_callLock)
         {
             EnsureUsable();
-            // Any element type travels as bytes: broadcast copies, it does not compute.
+            // Any element type travels as bytes (a chunk is at most 1 GiB): broadcast copies, it does not compute.
+            int elementSize = (int)tensor.element_size();
             TensorBuffers.ForEachChunk(tensor, (p, n) =>
-            {
-                long bytes = (long)n * tensor.element_size();
-                for (long done = 0; done < bytes; done += int.MaxValue)
-                {
-                    int part = (int)Math.Min(int.MaxValue, bytes - done);
-                    Check(OpenMpiNative.MPI_Bcast(p + (nint)done, part, _mpi.Byte, root, _mpi.CommWorld), "MPI_Bcast");
-                }
-            });
+                Check(OpenMpiNative.MPI_Bcast(p, n * elementSize, _mpi.Byte, root, _mpi.CommWorld), "MPI_Bcast"));
         }
     }
 

@@ -43,6 +43,8 @@ internal sealed class ProbeProcess : IDisposable
     public static ProbeProcess Mpirun(int ranks, params string[] probeArgs)
     {
         var start = Start(MpirunPath ?? throw new InvalidOperationException(SkipReason));
+        // mpirun gives each rank a pseudo-terminal, so .NET's console would write terminal control codes into the output.
+        start.Environment["TERM"] = "dumb";
         // Open MPI refuses to run as root unless told; only then is the flag given.
         if (Environment.UserName == "root") start.ArgumentList.Add("--allow-run-as-root");
         foreach (var a in new[] { "-np", ranks.ToString(System.Globalization.CultureInfo.InvariantCulture), "--oversubscribe", "dotnet", ProbePath() }) start.ArgumentList.Add(a);
