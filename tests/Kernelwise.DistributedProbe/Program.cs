@@ -127,38 +127,45 @@ void Bucketing()
     var parameters = net.parameters().ToList();
     backend.EnsureSameTensors(net.named_parameters().Select(p => (p.name, (Tensor)p.parameter)));
     backend.BroadcastTensors(parameters);
-
-    // The global batch: 4 samples per rank, the same tensors on every rank.
-    int perRank = 4, global = perRank * size;
-    var gen = new Generator(seed: 99);
-    using var x = randn(new long[] { global, 1, 8, 8 }, generator: gen);
-    using var y = randint(0, 10, new long[] { global }, generator: gen);
-
-    // What one process computes on the whole batch.
-    net.zero_grad();
-    using (var loss = nn.functional.cross_entropy(net.forward(x), y)) loss.backward();
-    var whole = parameters.Select(p => p.grad!.clone()).ToList();
-
-    // What this rank computes on its part, averaged over the ranks by the bucketer (tiny buckets: several per step).
-    net.zero_grad();
-    var (start, count) = BatchShard.Range(global, rank, size);
-    using (var xs = x.narrow(0, start, count))
-    using (var ys = y.narrow(0, start, count))
-    using (var loss = nn.functional.cross_entropy(net.forward(xs), ys)) loss.backward();
-    using var bucketer = new GradientBucketer(backend, parameters, bucketCapMb: 0.005);
-    var grads = parameters.Select(p => p.grad!).ToList();
-    bucketer.AllReduceMean(grads);
+    using var bucketer = new GradientBucketer(backend, parameters, bucketCapMb: 0.005);   // tiny buckets: several per step
     Check(size == 1 || bucketer.Buckets.Count > 1, $"several buckets (got {bucketer.Buckets.Count})");
 
-    double maxDiff = grads.Zip(whole).Max(p => (p.First - p.Second).abs().max().item<float>());
-    Check(maxDiff < 1e-6, $"bucketed mean equals the whole-batch gradient (max difference {maxDiff})");
-
-    // Each rank's result is bit-identical across ranks (rank 0's broadcast changes nothing).
-    foreach (var g in grads)
+    // Equal parts (4 samples per rank) averaged with AllReduceMean; unequal parts (4·size − 1 samples, a last short
+    // batch) averaged with AllReduceWeightedMean by each rank's sample count.
+    double maxDiff = 0;
+    foreach (var (global, weighted) in new[] { (4 * size, false), (4 * size - 1, true) })
     {
-        using var copy = g.clone();
-        backend.Broadcast(copy, 0);
-        Check(copy.equal(g).all().item<bool>(), "every rank holds the same averaged gradient");
+        var gen = new Generator(seed: (ulong)(99 + global));
+        using var x = randn(new long[] { global, 1, 8, 8 }, generator: gen);
+        using var y = randint(0, 10, new long[] { global }, generator: gen);
+
+        // What one process computes on the whole batch.
+        net.zero_grad();
+        using (var loss = nn.functional.cross_entropy(net.forward(x), y)) loss.backward();
+        var whole = parameters.Select(p => p.grad!.clone()).ToList();
+
+        // What this rank computes on its part (the data loader's split of a global batch), averaged over the ranks.
+        net.zero_grad();
+        int start = global * rank / size, count = global * (rank + 1) / size - start;
+        using (var xs = x.narrow(0, start, count))
+        using (var ys = y.narrow(0, start, count))
+        using (var loss = nn.functional.cross_entropy(net.forward(xs), ys)) loss.backward();
+        var grads = parameters.Select(p => p.grad!).ToList();
+        if (weighted) bucketer.AllReduceWeightedMean(grads, count);
+        else bucketer.AllReduceMean(grads);
+
+        double diff = grads.Zip(whole).Max(p => (p.First - p.Second).abs().max().item<float>());
+        Check(diff < 1e-6, $"bucketed {(weighted ? "weighted " : "")}mean over parts of {global} samples equals the whole-batch gradient (max difference {diff})");
+        maxDiff = Math.Max(maxDiff, diff);
+
+        // Every rank holds the same result, bit for bit (rank 0's broadcast changes nothing).
+        foreach (var g in grads)
+        {
+            using var copy = g.clone();
+            backend.Broadcast(copy, 0);
+            Check(copy.equal(g).all().item<bool>(), "every rank holds the same averaged gradient");
+        }
+        foreach (var w in whole) w.Dispose();
     }
     Console.WriteLine($"rank {rank}: bucketing ok buckets {bucketer.Buckets.Count} max-diff {maxDiff.ToString("R", CultureInfo.InvariantCulture)}");
 }

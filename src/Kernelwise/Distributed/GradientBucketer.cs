@@ -12,8 +12,8 @@ namespace Kernelwise.Distributed;
 /// <para>One call per tensor would pay MPI's per-call latency a hundred times a step; one call for everything would
 /// need a second copy of all gradients. Buckets are the middle way of PyTorch's DistributedDataParallel
 /// (<c>bucket_cap_mb</c>, 25 MiB by default) and Horovod's tensor fusion (<c>HOROVOD_FUSION_THRESHOLD</c>, 64 MiB).
-/// No overlap with the backward pass is attempted: the engine calls <see cref="AllReduceMean"/> once the backward
-/// pass is complete.</para>
+/// No overlap with the backward pass is attempted: the engine calls <see cref="AllReduceWeightedMean"/> (or
+/// <see cref="AllReduceMean"/>) once the backward pass is complete.</para>
 /// <para>The layout (which tensor goes where) is fixed at construction from the tensors' shapes and element types,
 /// so every rank, constructed with the same model, makes the same calls. Tensors of different element types never
 /// share a bucket; a tensor larger than the cap gets a bucket of its own. The bucket buffers are allocated once, on
@@ -111,13 +111,55 @@ public sealed class GradientBucketer : IDisposable
     /// per bucket.
     /// </summary>
     /// <param name="gradients">One tensor per layout tensor, same order, shapes and element types (any strides).</param>
-    public void AllReduceMean(IReadOnlyList<Tensor> gradients) => AllReduce(gradients, 1.0 / _backend.Size);
+    public void AllReduceMean(IReadOnlyList<Tensor> gradients) => Reduce(gradients, 1.0, 1.0 / _backend.Size);
+
+    /// <summary>
+    /// Replaces each gradient by the weighted mean over all ranks, in place: <c>g ← Σ_r w_r·g_r / Σ_r w_r</c>. With
+    /// each rank's number of samples in the step as <paramref name="weight"/> and each rank's gradient that of its
+    /// mean loss, the result is the gradient of the mean loss over the whole global batch — also when the parts differ
+    /// in size (a last, short batch). One extra all-reduce of the weight, then one per bucket.
+    /// </summary>
+    /// <param name="gradients">One tensor per layout tensor, same order, shapes and element types (any strides).</param>
+    /// <param name="weight">This rank's weight (0 or more; at least one rank's must be positive).</param>
+    public void AllReduceWeightedMean(IReadOnlyList<Tensor> gradients, double weight)
+    {
+        Guard.NonNegative(weight);
+        CheckGradients(gradients);
+        Span<double> total = [weight];
+        _backend.AllReduceSum(total);
+        if (!(total[0] > 0))
+            throw new InvalidOperationException($"The gradient weights summed over the {_backend.Size} rank(s) are {total[0]}; at least one rank must have a positive weight (its number of samples in the step).");
+        Reduce(gradients, weight, 1.0 / total[0]);
+    }
 
     /// <summary>
     /// Replaces each gradient by <paramref name="scale"/> × its sum over all ranks, in place (<see cref="AllReduceMean"/>
-    /// uses 1/size; a weighted average of unequal shards uses its own scale).
+    /// uses 1/size).
     /// </summary>
-    public void AllReduce(IReadOnlyList<Tensor> gradients, double scale)
+    public void AllReduce(IReadOnlyList<Tensor> gradients, double scale) => Reduce(gradients, 1.0, scale);
+
+    // g ← postScale · Σ_ranks (preScale · g): preScale is this rank's own factor, postScale the same on every rank.
+    private void Reduce(IReadOnlyList<Tensor> gradients, double preScale, double postScale)
+    {
+        CheckGradients(gradients);
+        using var noGrad = no_grad();
+        if (_backend.Size == 1)
+        {
+            double scale = preScale * postScale;
+            if (scale != 1.0) foreach (var g in gradients) g.mul_(scale);
+            return;
+        }
+        foreach (var bucket in _buckets)
+        {
+            foreach (int i in bucket.Members) _slots[i].View.copy_(gradients[i]);
+            if (preScale != 1.0) bucket.Buffer.mul_(preScale);
+            _backend.AllReduceSum(bucket.Buffer);
+            if (postScale != 1.0) bucket.Buffer.mul_(postScale);
+            foreach (int i in bucket.Members) gradients[i].copy_(_slots[i].View);
+        }
+    }
+
+    private void CheckGradients(IReadOnlyList<Tensor> gradients)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(gradients);
@@ -129,20 +171,6 @@ public sealed class GradientBucketer : IDisposable
                 ?? throw new ArgumentException($"Gradient {i} (expected shape [{string.Join(", ", _shapes[i])}]) is null. Every rank must reduce every gradient: zero the missing ones instead of leaving them null.", nameof(gradients));
             if (g.dtype != _types[i] || !g.shape.SequenceEqual(_shapes[i]))
                 throw new ArgumentException($"Gradient {i} is {g.dtype} [{string.Join(", ", g.shape)}]; the bucketer was laid out for {_types[i]} [{string.Join(", ", _shapes[i])}].", nameof(gradients));
-        }
-
-        using var noGrad = no_grad();
-        if (_backend.Size == 1)
-        {
-            if (scale != 1.0) foreach (var g in gradients) g.mul_(scale);
-            return;
-        }
-        foreach (var bucket in _buckets)
-        {
-            foreach (int i in bucket.Members) _slots[i].View.copy_(gradients[i]);
-            _backend.AllReduceSum(bucket.Buffer);
-            if (scale != 1.0) bucket.Buffer.mul_(scale);
-            foreach (int i in bucket.Members) gradients[i].copy_(_slots[i].View);
         }
     }
 

@@ -28,7 +28,7 @@ public sealed class GradientBucketerTests
         }
 
         public void AllReduceSum(Span<float> buffer) => throw new NotSupportedException();
-        public void AllReduceSum(Span<double> buffer) => throw new NotSupportedException();
+        public void AllReduceSum(Span<double> buffer) { foreach (ref var v in buffer) v *= 1 + other; }
         public void AllReduceSum(Span<long> buffer) => throw new NotSupportedException();
         public void Broadcast(Tensor tensor, int root = 0) => throw new NotSupportedException();
         public void Broadcast(Span<byte> buffer, int root = 0) => throw new NotSupportedException();
@@ -95,6 +95,21 @@ public sealed class GradientBucketerTests
         using var g = ones(5);
         bucketer.AllReduce([g], scale: 0.25);
         Assert.Equal(new float[] { 0.5f, 0.5f, 0.5f, 0.5f, 0.5f }, g.data<float>().ToArray());
+    }
+
+    [Fact]
+    public void Should_WeightEachRanksGradientBySamples_When_AveragingUnequalParts()
+    {
+        // This rank: 3 samples, gradient g; the other rank (fake): the same gradient scaled by 1 (it adds the buffer
+        // again), i.e. it also contributes 3·g. Total weight: 3 (this rank) summed by the fake as 3 + 3 = 6.
+        using var p = zeros(4);
+        using var bucketer = new GradientBucketer(new TwoRankFake(other: 1), [p]);
+        using var g = tensor(new float[] { 1, 2, 3, 4 });
+        bucketer.AllReduceWeightedMean([g], weight: 3);
+        Assert.Equal(new float[] { 1, 2, 3, 4 }, g.data<float>().ToArray());      // (3g + 3g) / 6 = g
+
+        var e = Assert.Throws<InvalidOperationException>(() => bucketer.AllReduceWeightedMean([g], weight: 0));
+        Assert.StartsWith("The gradient weights summed over the 2 rank(s) are 0;", e.Message);
     }
 
     [Fact]
