@@ -73,9 +73,10 @@ public sealed class GradientBucketerTests
         var layout = Layout();
         var fake = new TwoRankFake(other: 3);          // the other rank holds 3 g: the mean is 2 g
         using var bucketer = new GradientBucketer(fake, layout, bucketCapMb: 0.25);
-        manual_seed(3);
-        var grads = layout.Select(t => randn(t.shape, t.dtype)).ToList();
-        grads[4] = randn(32, 32).t();                   // a non-contiguous gradient works too
+        // A generator of its own: the process-wide one is left as other tests expect it.
+        var gen = new Generator(3);
+        var grads = layout.Select(t => randn(t.shape, t.dtype, generator: gen)).ToList();
+        grads[4] = randn(32, 32, generator: gen).t();   // a non-contiguous gradient works too
         var expected = grads.Select(g => g * 2).ToList();
 
         bucketer.AllReduceMean(grads);
