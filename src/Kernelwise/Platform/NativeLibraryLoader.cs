@@ -54,6 +54,9 @@ internal sealed class NativeLibraryLoader
         _load = load;
     }
 
+    /// <summary>The function this loader loads a library with: null on success, else the dynamic loader's message.</summary>
+    public Func<string, string?> LoadFunction => _load;
+
     /// <summary>The loader this process uses: the host's native search folders, the user's cache, <see cref="NativeLibrary.Load(string)"/>.</summary>
     public static NativeLibraryLoader ForThisProcess()
     {
@@ -132,12 +135,15 @@ internal sealed class NativeLibraryLoader
         if (blocking.Count > 0)
         {
             var why = new StringBuilder();
-            foreach (var m in blocking)
+            foreach (var m in missing)
             {
-                why.Append(MissingSentence(m)).Append(" Symbols that need it: ")
-                    .Append(Abbreviate(image.RelocatedSymbolsOf(m.Need), 4)).Append(". ");
+                why.Append(MissingSentence(m));
+                var used = image.RelocatedSymbolsOf(m.Need);
+                why.Append(used.Count == 0
+                    ? " Nothing relocates against it (Kernelwise would mark it weak in a copy). "
+                    : $" Relocations use it, for {Abbreviate(used, 3)}. ");
             }
-            why.Append("A requirement can be marked weak only where nothing relocates against it, so Kernelwise does not patch this one.");
+            why.Append("A requirement can be marked weak only where nothing relocates against it, so Kernelwise does not patch the library.");
             throw Failure(shim, names, why.ToString(), InstallFix(blocking));
         }
 
@@ -257,7 +263,10 @@ internal sealed class NativeLibraryLoader
                 }
             }
         }
-        if (loaded.Count > 0) _attempts.Add("loading libtorch's libraries the shim needs first, by path: " + string.Join(", ", loaded) + ": loaded");
+        foreach (var folder in loaded.GroupBy(Path.GetDirectoryName))
+        {
+            _attempts.Add($"loading libtorch's libraries the shim needs first, by path: {string.Join(", ", folder.Select(Path.GetFileName))} from '{folder.Key}': loaded");
+        }
         foreach (string path in pending) _attempts.Add($"loading libtorch's '{path}' first, by path: {errors[path]}");
         return pending;
     }
@@ -330,15 +339,15 @@ internal sealed class NativeLibraryLoader
         string family = Family(m.Need.Name);
         string? newest = m.Defined.Where(d => Family(d) == family).OrderBy(d => d, VersionNameComparer.Instance).LastOrDefault();
         string offers = newest is null ? $"defines no {family} version" : $"defines versions up to {newest}";
-        return $"It requires version {m.Need.Name} of {m.Need.File}, and '{m.Provider}' {offers}.";
+        return $"It requires version {m.Need.Name} of {m.Need.File}, and the system's '{m.Provider}' {offers}.";
     }
 
     private static string InstallFix(IEnumerable<MissingVersion> missing)
     {
         var parts = missing.Select(m => m.Need.Name.StartsWith("GLIBCXX_", StringComparison.Ordinal)
-            ? $"a libstdc++ ({m.Need.File}) that defines {m.Need.Name} (it comes with a newer GCC's runtime: GLIBCXX_3.4.32 is GCC 13's)"
+            ? $"a {m.Need.File} that defines {m.Need.Name} (libstdc++ is GCC's C++ runtime; a newer GCC's brings newer GLIBCXX versions)"
             : $"a {m.Need.File} that defines {m.Need.Name}").Distinct();
-        return "Install " + string.Join(" and ", parts) + ", or run on a newer Linux distribution (for example Debian 13 or Ubuntu 24.04).";
+        return "Install " + string.Join(" and ", parts) + ", or run on a newer Linux distribution.";
     }
 
     private static string Abbreviate(IList<string> items, int max) =>

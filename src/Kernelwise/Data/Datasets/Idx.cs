@@ -90,6 +90,7 @@ public static class Idx
 
     internal static Tensor ToImageTensor(IdxData images)
     {
+        Platform.KernelwiseRuntime.EnsureNativeLibraries(); // often the first tensor a program creates
         int[] d = images.Dimensions;
         // from_array shares the managed array (no copy); the conversion to float32 makes the one fresh tensor.
         using var raw = from_array(images.Data);
@@ -101,6 +102,7 @@ public static class Idx
 
     internal static Tensor ToLabelTensor(IdxData labels)
     {
+        Platform.KernelwiseRuntime.EnsureNativeLibraries();
         using var raw = from_array(labels.Data);
         return raw.to(ScalarType.Int64);
     }
