@@ -73,6 +73,42 @@ public class NativeLibraryCacheTests
         }
 
         [Fact]
+        public void Should_ShowReadersTheOldOrTheNewFileButNeverAPartOne_When_AStaleEntryIsReplaced()
+        {
+            using var temp = new TempDirectory();
+            string path = NativeLibraryCache.EntryPath(temp.Path, Original, "libx.so");
+            var big = Enumerable.Range(0, 8_000_000).Select(i => (byte)(i * 13)).ToArray();
+            var seen = new HashSet<long>();
+            for (int round = 0; round < 5; round++)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                File.WriteAllBytes(path, Patched); // a stale entry: different content, so Store rewrites it
+                using var done = new ManualResetEventSlim();
+                var reader = new Thread(() =>
+                {
+                    while (!done.IsSet)
+                    {
+                        try
+                        {
+                            seen.Add(new FileInfo(path).Length);
+                        }
+                        catch (IOException)
+                        {
+                        }
+                    }
+                });
+                reader.Start();
+
+                Parallel.For(0, 4, _ => NativeLibraryCache.Store(temp.Path, Original, "libx.so", big));
+                done.Set();
+                reader.Join();
+            }
+
+            Assert.Subset(new HashSet<long> { Patched.Length, big.Length }, seen);
+            Assert.Equal(big, File.ReadAllBytes(path));
+        }
+
+        [Fact]
         public void Should_KeepTheEntryFolderPrivate_When_ItIsCreated()
         {
             if (OperatingSystem.IsWindows()) Assert.Skip("Unix permissions only.");
