@@ -40,6 +40,7 @@ internal sealed class NativeLibraryLoader
     private readonly IReadOnlyList<(string Folder, string What)> _forbiddenCacheFolders;
     private readonly Func<string, string?> _load;
     private readonly List<string> _attempts = new();
+    private readonly Dictionary<string, ElfImage> _headers = new(StringComparer.Ordinal);
 
     /// <param name="searchDirectories">Folders to look for the shim and libtorch's libraries in, in order.</param>
     /// <param name="cacheRoot">The per-user cache for a weakened copy; null when no folder could be determined.</param>
@@ -109,7 +110,7 @@ internal sealed class NativeLibraryLoader
         ElfImage image;
         try
         {
-            image = ElfImage.Parse(original, shim);
+            image = ElfImage.Parse(original, shim, symbols: false); // DT_NEEDED and the version tables; symbols only if it fails
         }
         catch (InvalidDataException e)
         {
@@ -126,11 +127,12 @@ internal sealed class NativeLibraryLoader
         var missing = MissingVersions(image, shimFolder);
         if (missing.Count == 0)
         {
-            throw Failure(shim, Array.Empty<string>(), "No version requirement of the library is missing on this system; the dynamic loader's message above is the cause.",
+            throw Failure(shim, Array.Empty<string>(), "No version requirement of the library is missing on this system; the dynamic loader's message under Tried is the cause.",
                 "Make the libraries it names available (LD_DEBUG=libs shows where the loader looks), or restore the packages with dotnet restore --force.");
         }
 
         var names = missing.Select(m => Describe(m.Need)).ToArray();
+        image = ElfImage.Parse(original, shim);
         var blocking = missing.Where(m => image.RelocatedSymbolsOf(m.Need).Count > 0).ToList();
         if (blocking.Count > 0)
         {
@@ -189,7 +191,7 @@ internal sealed class NativeLibraryLoader
             try
             {
                 if (new FileInfo(provider).Length > MaxDiagnosedFileBytes) continue;
-                defined = ElfImage.Read(provider).VersionDefinitions;
+                defined = Headers(provider).VersionDefinitions;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
             {
@@ -215,7 +217,7 @@ internal sealed class NativeLibraryLoader
             if (!Path.GetFileName(mapped).StartsWith(soname, StringComparison.Ordinal)) continue;
             try
             {
-                if (new FileInfo(mapped).Length <= MaxDiagnosedFileBytes && ElfImage.Read(mapped).SoName == soname) return mapped;
+                if (new FileInfo(mapped).Length <= MaxDiagnosedFileBytes && Headers(mapped).SoName == soname) return mapped;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
             {
@@ -227,6 +229,13 @@ internal sealed class NativeLibraryLoader
         folders.AddRange(_searchDirectories);
         folders.AddRange(StandardLibraryFolders);
         return folders.Select(f => Path.Combine(f, soname)).FirstOrDefault(File.Exists);
+    }
+
+    /// <summary>A library's dynamic section and version tables (no symbols), read once per loader.</summary>
+    private ElfImage Headers(string path)
+    {
+        if (!_headers.TryGetValue(path, out var image)) _headers[path] = image = ElfImage.Read(path, symbols: false);
+        return image;
     }
 
     private List<string> LoadTorchDependencies(ElfImage shim, string shimFolder)
@@ -277,7 +286,7 @@ internal sealed class NativeLibraryLoader
         {
             if (new FileInfo(dependency).Length <= MaxDiagnosedFileBytes)
             {
-                var image = ElfImage.Read(dependency);
+                var image = ElfImage.Read(dependency, symbols: false);
                 var missing = MissingVersions(image, Path.GetDirectoryName(dependency)!);
                 if (missing.Count > 0)
                 {

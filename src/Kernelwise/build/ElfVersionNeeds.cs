@@ -129,10 +129,13 @@ namespace Kernelwise.Platform
         private ushort[] _symbolVersions = new ushort[0];
         private readonly HashSet<int> _relocatedSymbols = new HashSet<int>();
 
-        private ElfImage(byte[] bytes, string path)
+        private readonly bool _symbols;
+
+        private ElfImage(byte[] bytes, string path, bool symbols)
         {
             _b = bytes;
             _path = path;
+            _symbols = symbols;
         }
 
         /// <summary>The bytes read (and edited by <see cref="Weaken"/>).</summary>
@@ -158,17 +161,22 @@ namespace Kernelwise.Platform
             b.Length >= 64 && b[0] == 0x7F && b[1] == (byte)'E' && b[2] == (byte)'L' && b[3] == (byte)'F' && b[4] == 2 && b[5] == 1;
 
         /// <summary>Reads the file at <paramref name="path"/>.</summary>
+        /// <param name="path">The file.</param>
+        /// <param name="symbols">False skips the symbol and relocation tables (for a library's definitions and SONAME only).</param>
         /// <exception cref="InvalidDataException">Not an ELF64 little-endian file, or its tables point outside the file.</exception>
-        public static ElfImage Read(string path) => Parse(File.ReadAllBytes(path), path);
+        public static ElfImage Read(string path, bool symbols = true) => Parse(File.ReadAllBytes(path), path, symbols);
 
         /// <summary>Reads <paramref name="bytes"/>; <paramref name="path"/> only names the file in error messages.</summary>
+        /// <param name="bytes">The file's content.</param>
+        /// <param name="path">The file's name, for messages.</param>
+        /// <param name="symbols">False skips the symbol and relocation tables (for a library's definitions and SONAME only).</param>
         /// <exception cref="InvalidDataException">Not an ELF64 little-endian file, or its tables point outside the file.</exception>
-        public static ElfImage Parse(byte[] bytes, string path)
+        public static ElfImage Parse(byte[] bytes, string path, bool symbols = true)
         {
             if (bytes == null) throw new ArgumentNullException(nameof(bytes));
             if (!IsElf64LittleEndian(bytes))
                 throw new InvalidDataException("File '" + path + "' is not an ELF64 little-endian file (its first bytes are not 7F 45 4C 46 02 01).");
-            var image = new ElfImage(bytes, path);
+            var image = new ElfImage(bytes, path, symbols);
             image.Load();
             return image;
         }
@@ -194,6 +202,7 @@ namespace Kernelwise.Platform
         /// The dynamic symbols bound to <paramref name="need"/> that a relocation uses: the symbols the loader must find
         /// in that version. Empty means the requirement is only a marker and can be made weak without changing behaviour.
         /// </summary>
+        /// <exception cref="InvalidOperationException">The image was read without its symbols.</exception>
         public IList<string> RelocatedSymbolsOf(ElfVersionNeed need) => Symbols(need, relocatedOnly: true);
 
         /// <summary>
@@ -223,6 +232,7 @@ namespace Kernelwise.Platform
 
         private IList<string> Symbols(ElfVersionNeed need, bool relocatedOnly)
         {
+            if (!_symbols) throw new InvalidOperationException("File '" + _path + "' was read without its symbol tables.");
             var result = new List<string>();
             for (int i = 1; i < _symbolVersions.Length && i < _symbolNames.Count; i++)
             {
@@ -258,10 +268,10 @@ namespace Kernelwise.Platform
                     case ShtDynamic: ReadDynamic(s, sections); break;
                     case ShtGnuVerneed: ReadVersionNeeds(s, sections); break;
                     case ShtGnuVerdef: ReadVersionDefinitions(s, sections); break;
-                    case ShtDynsym: dynsym = i; ReadSymbols(s, sections); break;
+                    case ShtDynsym: dynsym = i; if (_symbols) ReadSymbols(s, sections); break;
                 }
             }
-            for (int i = 0; i < shnum; i++)
+            for (int i = 0; i < shnum && _symbols; i++)
             {
                 var s = sections[i];
                 if (s.Type == ShtGnuVersym)

@@ -52,6 +52,21 @@ public class ElfImageTests
         }
 
         [Fact]
+        public void Should_ReadTheSameTablesWithoutSymbols_When_OnlyHeadersAreAskedFor()
+        {
+            string shim = NativeFiles.OriginalShim();
+            var full = ElfImage.Read(shim);
+
+            var headers = ElfImage.Read(shim, symbols: false);
+
+            Assert.Equal(full.Needed, headers.Needed);
+            Assert.Equal(full.SoName, headers.SoName);
+            Assert.Equal(full.VersionNeeds.Select(n => n.ToString()), headers.VersionNeeds.Select(n => n.ToString()));
+            var e = Assert.Throws<InvalidOperationException>(() => headers.RelocatedSymbolsOf(headers.VersionNeeds[0]));
+            Assert.Equal($"File '{shim}' was read without its symbol tables.", e.Message);
+        }
+
+        [Fact]
         public void Should_NameTheFile_When_TheBytesAreNotElf()
         {
             var e = Assert.Throws<InvalidDataException>(() => ElfImage.Parse(new byte[100], "/x/libfake.so"));
