@@ -1,4 +1,5 @@
 #:project ../src/Kernelwise/Kernelwise.csproj
+#:package System.CommandLine
 // AlexNet-style training on a folder of images (one sub-folder per class, e.g. an ImageNet subset), or on synthetic data.
 //   dotnet run examples/alexnet.cs -- --data DIR [--image-size 224 --epochs 1 --batch-size 128 --lr 0.01
 //                                                 --device auto|cpu|cuda --steps N --limit N --val-fraction 0.1 --seed 42]
@@ -9,6 +10,7 @@
 // On CUDA the batches come from pinned (page-locked) memory and are copied to the GPU without blocking, and
 // convolutions and matrix products use TF32 tensor cores (on Ampere and newer GPUs). TorchSharp 0.107 has no
 // autocast, so float16/bfloat16 mixed precision is not available; weights and activations stay float32.
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Kernelwise;
@@ -22,47 +24,33 @@ using SixLabors.ImageSharp.Processing;
 using static TorchSharp.torch;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
-string? dataDir = null;
-bool synthetic = false;
-int imageSize = 224, epochs = 1, batchSize = 128, seed = 42, classes = 10, syntheticSize = 2560, warmup = 10;
-int? steps = null;
-long limit = 0;
-double lr = 0.01, valFraction = 0.1;
-var device = Kernelwise.ComputeDevice.Auto;
-for (int i = 0; i < args.Length; i++)
-{
-    string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"Option {args[i]} needs a value.");
-    switch (args[i])
-    {
-        case "--data": dataDir = Next(); break;
-        case "--synthetic": synthetic = true; break;
-        case "--synthetic-size": syntheticSize = int.Parse(Next()); break;
-        case "--classes": classes = int.Parse(Next()); break;
-        case "--image-size": imageSize = int.Parse(Next()); break;
-        case "--epochs": epochs = int.Parse(Next()); break;
-        case "--batch-size": batchSize = int.Parse(Next()); break;
-        case "--steps": steps = int.Parse(Next()); break;
-        case "--warmup": warmup = int.Parse(Next()); break;
-        case "--limit": limit = long.Parse(Next()); break;
-        case "--lr": lr = double.Parse(Next()); break;
-        case "--val-fraction": valFraction = double.Parse(Next()); break;
-        case "--device": device = Kernelwise.ComputeDevice.Parse(Next()); break;
-        case "--seed": seed = int.Parse(Next()); break;
-        case "--help" or "-h":
-            Console.WriteLine("Options: --data DIR | --synthetic; --image-size N (224) --epochs N (1) --batch-size N (128) --steps N (batches per epoch; all)\n" +
-                "  --warmup N (steps left out of the images/s figure; 10) --limit N (images; all) --lr X (0.01, SGD momentum 0.9) --val-fraction X (0.1)\n" +
-                "  --device auto|cpu|cuda (auto) --seed N (42) --synthetic-size N (2560) --classes N (10, synthetic only)");
-            return 0;
-        default:
-            Console.Error.WriteLine($"Unknown option '{args[i]}'. Use --help for the list.");
-            return 2;
-    }
-}
-if (synthetic == (dataDir is not null))
-{
-    Console.Error.WriteLine("Give either --data DIR (a folder with one sub-folder of images per class) or --synthetic.");
-    return 2;
-}
+var dataOption = new Option<string?>("--data") { Description = "A folder with one sub-folder of images per class." };
+var syntheticOption = new Option<bool>("--synthetic") { Description = "Train on random images instead of --data." };
+var syntheticSizeOption = new Option<int>("--synthetic-size") { Description = "Synthetic images.", DefaultValueFactory = _ => 2560 };
+var classesOption = new Option<int>("--classes") { Description = "Classes of the synthetic data.", DefaultValueFactory = _ => 10 };
+var imageSizeOption = new Option<int>("--image-size") { Description = "Images are cropped to N×N pixels.", DefaultValueFactory = _ => 224 };
+var epochsOption = new Option<int>("--epochs") { Description = "Passes over the training set.", DefaultValueFactory = _ => 1 };
+var batchSizeOption = new Option<int>("--batch-size") { Description = "Images per training step.", DefaultValueFactory = _ => 128 };
+var stepsOption = new Option<int?>("--steps") { Description = "Batches per epoch (default: all)." };
+var warmupOption = new Option<int>("--warmup") { Description = "Steps left out of the images/s figure.", DefaultValueFactory = _ => 10 };
+var limitOption = new Option<long>("--limit") { Description = "Use the first N images only (0: all)." };
+var lrOption = new Option<double>("--lr") { Description = "Learning rate of SGD with momentum 0.9.", DefaultValueFactory = _ => 0.01 };
+var valFractionOption = new Option<double>("--val-fraction") { Description = "Share of the images held out for validation.", DefaultValueFactory = _ => 0.1 };
+var deviceOption = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" };
+var seedOption = new Option<int>("--seed") { Description = "Seed for the split, the weights and the shuffling.", DefaultValueFactory = _ => 42 };
+var command = new RootCommand("AlexNet-style training on a folder of images, or on synthetic data.")
+    { dataOption, syntheticOption, syntheticSizeOption, classesOption, imageSizeOption, epochsOption, batchSizeOption, stepsOption, warmupOption, limitOption, lrOption, valFractionOption, deviceOption, seedOption };
+command.Validators.Add(r => { if (r.GetValue(syntheticOption) == (r.GetValue(dataOption) is not null)) r.AddError("Give either --data DIR (a folder with one sub-folder of images per class) or --synthetic."); });
+var options = command.Parse(args);
+if (options.Action is not null) return options.Invoke(); // --help, or what is wrong with the arguments
+string? dataDir = options.GetValue(dataOption);
+bool synthetic = options.GetValue(syntheticOption);
+int imageSize = options.GetValue(imageSizeOption), epochs = options.GetValue(epochsOption), batchSize = options.GetValue(batchSizeOption), seed = options.GetValue(seedOption),
+    classes = options.GetValue(classesOption), syntheticSize = options.GetValue(syntheticSizeOption), warmup = options.GetValue(warmupOption);
+int? steps = options.GetValue(stepsOption);
+long limit = options.GetValue(limitOption);
+double lr = options.GetValue(lrOption), valFraction = options.GetValue(valFractionOption);
+var device = Kernelwise.ComputeDevice.Parse(options.GetValue(deviceOption)!);
 
 var resolved = device.Resolve();
 if (resolved.IsCuda)
