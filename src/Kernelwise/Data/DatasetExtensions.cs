@@ -32,7 +32,7 @@ public static class DatasetExtensions
                 $"Invalid value for argument lengths. Expected non-negative sizes adding up to the dataset's {dataset.Count} samples. Received lengths=[{string.Join(", ", lengths)}].",
                 nameof(lengths));
         }
-        var order = Permutation(dataset.Count, seed ?? Random.Shared.Next());
+        var order = SeededShuffle.Permutation(dataset.Count, seed ?? Random.Shared.Next());
         var parts = new Subset[lengths.Count];
         long start = 0;
         for (int k = 0; k < lengths.Count; k++)
@@ -82,16 +82,4 @@ public static class DatasetExtensions
         return dataset;
     }
 
-    private static long[] Permutation(long n, int seed)
-    {
-        var order = new long[n];
-        for (long i = 0; i < n; i++) order[i] = i;
-        var rng = new Random(seed);
-        for (long i = n - 1; i > 0; i--)
-        {
-            long j = rng.NextInt64(i + 1);
-            (order[i], order[j]) = (order[j], order[i]);
-        }
-        return order;
-    }
 }

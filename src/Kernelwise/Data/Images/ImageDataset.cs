@@ -51,14 +51,7 @@ public static class ImageDataset
             throw new ArgumentOutOfRangeException(nameof(validationSplit),
                 $"Invalid value for argument validationSplit. Expected a fraction that leaves at least one image in each part of the {n} images found. Received validationSplit={validationSplit}.");
         }
-        var order = new long[n];
-        for (long i = 0; i < n; i++) order[i] = i;
-        var rng = new Random(seed ?? Random.Shared.Next());
-        for (long i = n - 1; i > 0; i--)
-        {
-            long j = rng.NextInt64(i + 1);
-            (order[i], order[j]) = (order[j], order[i]);
-        }
+        var order = SeededShuffle.Permutation(n, seed ?? Random.Shared.Next());
         var train = order.Take((int)(n - validationCount)).Order();
         var validation = order.Skip((int)(n - validationCount)).Order();
         return new ImageDatasetSplits(folder.Subset(train).WithTransform(transform), folder.Subset(validation), folder.ClassNames, folder.SkippedFiles);
