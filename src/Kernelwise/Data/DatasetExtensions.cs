@@ -1,7 +1,10 @@
 
 namespace Kernelwise.Data;
 
-/// <summary>Fluent helpers on any <see cref="Dataset"/>: subsets, concatenation, seeded random splits, transforms and loader defaults.</summary>
+/// <summary>
+/// Fluent helpers on any <see cref="Dataset"/>: subsets, concatenation, seeded random splits and loader defaults
+/// (transforms: <see cref="Dataset.WithTransform"/>).
+/// </summary>
 public static class DatasetExtensions
 {
     /// <summary>The samples at <paramref name="indices"/> (PyTorch's <c>Subset</c>); no data is copied.</summary>
@@ -64,12 +67,6 @@ public static class DatasetExtensions
         for (int k = 0; remainder > 0; k = (k + 1) % lengths.Length, remainder--) lengths[k]++;
         return dataset.RandomSplit(lengths, seed);
     }
-
-    /// <summary>
-    /// This dataset with <paramref name="transform"/> applied to every input; inputs must be images [C, H, W] with 1, 3
-    /// or 4 channels and values in [0, 1] (as Fashion-MNIST's or CIFAR-10's). See <see cref="TransformDataset"/>.
-    /// </summary>
-    public static TransformDataset WithTransform(this Dataset dataset, TransformPipeline transform) => new(dataset, transform);
 
     /// <summary>Sets the dataset's loader defaults (<see cref="Dataset.LoaderOptions"/>) and returns it, for chaining.</summary>
     /// <param name="dataset">The dataset.</param>

@@ -17,7 +17,8 @@ public class TransformDatasetTests
     public void Should_ReproduceTheInputsExactly_When_ThePipelineIsEmpty(int channels)
     {
         using var data = Images(3, channels, 5);
-        var plain = data.WithTransform(new TransformPipeline());
+        Assert.Same(data, data.WithTransform(new TransformPipeline()));
+        var plain = new TransformDataset(data, new TransformPipeline()); // the 8-bit round trip on its own
         using var batch = plain.GetBatch(new long[] { 2, 0 });
         using var expected = data.Inputs.index_select(0, tensor(new long[] { 2, 0 }));
         Assert.True(batch.Inputs.allclose(expected, atol: 1e-6));
@@ -44,7 +45,7 @@ public class TransformDatasetTests
     public void Should_ExplainTheExpectedShape_When_InputsAreNotImages()
     {
         using var data = new TensorDataset(zeros(4, 10), arange(4, dtype: ScalarType.Int64));
-        var error = Assert.Throws<InvalidOperationException>(() => data.WithTransform(new TransformPipeline()).GetBatch(new long[] { 0 }));
+        var error = Assert.Throws<InvalidOperationException>(() => data.WithTransform(new TransformPipeline().RandomHorizontalFlip()).GetBatch(new long[] { 0 }));
         Assert.Contains("[N, C, H, W] with C = 1, 3 or 4", error.Message);
         Assert.Contains("[1, 10]", error.Message);
     }

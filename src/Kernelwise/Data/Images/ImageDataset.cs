@@ -42,7 +42,7 @@ public static class ImageDataset
             MaxFileBytes = baseOptions.MaxFileBytes,
             LoaderOptions = baseOptions.LoaderOptions,
         });
-        if (validationSplit == 0) return new ImageDatasetSplits(folder.WithTransform(transform), null, folder.ClassNames, folder.SkippedFiles);
+        if (validationSplit == 0) return new ImageDatasetSplits(folder.WithTransform(transform ?? new TransformPipeline()), null, folder.ClassNames, folder.SkippedFiles);
 
         long n = folder.Count;
         long validationCount = (long)Math.Floor(validationSplit * n);
@@ -54,6 +54,6 @@ public static class ImageDataset
         var order = SeededShuffle.Permutation(n, seed ?? Random.Shared.Next());
         var train = order.Take((int)(n - validationCount)).Order();
         var validation = order.Skip((int)(n - validationCount)).Order();
-        return new ImageDatasetSplits(folder.Subset(train).WithTransform(transform), folder.Subset(validation), folder.ClassNames, folder.SkippedFiles);
+        return new ImageDatasetSplits(folder.Subset(train).WithTransform(transform ?? new TransformPipeline()), folder.Subset(validation), folder.ClassNames, folder.SkippedFiles);
     }
 }
