@@ -27,7 +27,7 @@ public class ReducedPrecisionTests
             .Flatten()
             .Dense(32, Activation.ReLU)
             .Dense(4)
-            .Build(Device.Cpu)
+            .Build(ComputeDevice.Cpu)
             .Compile(new Adam(0.01), new CrossEntropy());
         model.Fit(data, epochs: 8, batchSize: 16, seed: 3, verbose: 0);
         return model;
@@ -89,7 +89,7 @@ public class ReducedPrecisionTests
                 .Conv2D(8, 3, padding: Padding.Same, activation: Activation.ReLU).BatchNormalization().MaxPooling2D(2)
                 .Conv2D(16, 3, padding: Padding.Same, activation: Activation.ReLU).BatchNormalization().MaxPooling2D(2)
                 .Flatten().Dense(32, Activation.ReLU).Dense(4)
-                .Build(Device.Cpu);
+                .Build(ComputeDevice.Cpu);
             fresh.LoadWeights(path);
             var saved = model.Network.state_dict();
             foreach (var (key, value) in fresh.Network.state_dict())
