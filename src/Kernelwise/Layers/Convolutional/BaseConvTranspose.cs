@@ -34,8 +34,6 @@ namespace Kernelwise.Layers;
 /// </remarks>
 public abstract class BaseConvTranspose : Layer, IHasActivation
 {
-    private readonly int[] _explicitPadding;
-
     /// <summary>Validates and stores the configuration; <paramref name="rank"/> is the number of spatial dimensions.</summary>
     protected BaseConvTranspose(int rank, int filters, SpatialSize kernelSize, SpatialSize strides, Padding padding, SpatialSize outputPadding,
         SpatialSize dilation, int groups, Activation activation, bool useBias, string? name) : base(name)
@@ -54,7 +52,7 @@ public abstract class BaseConvTranspose : Layer, IHasActivation
         Strides = (strides.IsEmpty ? (SpatialSize)1 : strides).Expand(rank, "strides", type);
         Dilation = (dilation.IsEmpty ? (SpatialSize)1 : dilation).Expand(rank, "dilation", type);
         Padding = padding;
-        _explicitPadding = padding.Mode == PaddingMode.Explicit ? padding.Amounts.Expand(rank, "padding", type, minimum: 0) : new int[rank];
+        ConvolutionArithmetic.ExplicitPadding(padding, rank, type);
         OutputPadding = outputPadding.IsEmpty ? new int[rank] : outputPadding.Expand(rank, "outputPadding", type, minimum: 0);
         if (padding.Mode == PaddingMode.Same && OutputPadding.Any(v => v != 0))
         {
@@ -114,19 +112,7 @@ public abstract class BaseConvTranspose : Layer, IHasActivation
     /// How much of the full output (n − 1)s + d(k − 1) + 1 is cropped at the start and at the end of each spatial
     /// dimension: p and p for explicit padding, 0 for valid, the "same" split otherwise (a negative end crop extends).
     /// </summary>
-    public (int[] Before, int[] After) ResolveCropping()
-    {
-        var before = new int[Rank];
-        var after = new int[Rank];
-        for (int i = 0; i < Rank; i++)
-        {
-            if (Padding.Mode == PaddingMode.Same)
-                (before[i], after[i]) = ConvolutionArithmetic.TransposedSameCropping(KernelSize[i], Strides[i], Dilation[i]);
-            else
-                before[i] = after[i] = _explicitPadding[i];
-        }
-        return (before, after);
-    }
+    public (int[] Before, int[] After) ResolveCropping() => ConvolutionArithmetic.ResolveTransposedCropping(Padding, KernelSize, Strides, Dilation);
 
     /// <inheritdoc />
     public override Shape ComputeOutputShape(Shape input)
