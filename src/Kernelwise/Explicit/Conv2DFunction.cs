@@ -91,7 +91,7 @@ internal sealed class Conv2DFunction : autograd.SingleTensorFunction<Conv2DFunct
             var outputs = y.narrow(0, n0, count).view(count, f, l);
             var product = count == 1 ? outputs.view(f, l) : workspace.Rent(Slot.Product, f, count * l);
             for (long group = 0; group < g.Groups; group++)
-                product.narrow(0, group * fg, fg).addmm_(weights.narrow(0, group * fg, fg), columns.narrow(0, group * kg, kg), beta: 0);
+                MatrixProduct.Multiply(product.narrow(0, group * fg, fg), weights.narrow(0, group * fg, fg), columns.narrow(0, group * kg, kg), accumulate: false);
             if (count > 1) outputs.permute(1, 0, 2).copy_(product.view(f, count, l)); // [F, B, L] → [B, F, L]
             if (bias is not null) outputs.add_(bias);
         }
@@ -130,8 +130,8 @@ internal sealed class Conv2DFunction : autograd.SingleTensorFunction<Conv2DFunct
                 rows.view(f, count, g.OutHeight, g.OutWidth).copy_(gradient);
                 for (long group = 0; group < g.Groups; group++)
                 {
-                    dw.narrow(0, group * fg, fg).addmm_(rows.narrow(0, group * fg, fg), columns.narrow(0, group * kg, kg).t(),
-                        beta: n0 == 0 ? 0 : 1);
+                    MatrixProduct.MultiplyTransposed(dw.narrow(0, group * fg, fg), rows.narrow(0, group * fg, fg), columns.narrow(0, group * kg, kg),
+                        accumulate: n0 > 0);
                 }
             }
             if (dx is not null)
@@ -155,7 +155,7 @@ internal sealed class Conv2DFunction : autograd.SingleTensorFunction<Conv2DFunct
                 var columnGradient = workspace.Rent(Slot.ColumnGradient, g.PatchLength, source.shape[1]);
                 for (long group = 0; group < g.Groups; group++)
                 {
-                    columnGradient.narrow(0, group * kg, kg).addmm_(weights.narrow(0, group * fg, fg).t(), source.narrow(0, group * fg, fg), beta: 0);
+                    MatrixProduct.Multiply(columnGradient.narrow(0, group * kg, kg), weights.narrow(0, group * fg, fg).t(), source.narrow(0, group * fg, fg), accumulate: false);
                 }
                 var target = dx.narrow(0, n0, count);
                 if (!g.IsPadded)
