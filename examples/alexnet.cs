@@ -96,7 +96,7 @@ var definition = AlexNet.Create(numClasses: classes, inputChannels: 3, inputSize
 var summary = definition.Summary();
 Console.WriteLine($"AlexNet ({(imageSize < 64 ? "small-image variant" : "ImageNet configuration")}): {summary.PyTorchParameterCount:N0} parameters, " +
     $"{summary.MultiplyAccumulates / 1e9:F2} G multiply-accumulates per image.");
-manual_seed(seed);
+Reproducibility.SetSeed(seed);
 using var model = definition.Build(device).Compile(new SGD(lr, momentum: 0.9, weightDecay: 5e-4), new CrossEntropy(), new Accuracy());
 Console.WriteLine($"Training on {model.Device}: {epochs} epoch(s), batch size {batchSize}{(steps is int s ? $", {s} steps per epoch" : "")}, SGD {lr} momentum 0.9.");
 
@@ -118,9 +118,9 @@ sealed class Throughput(int warmup, int batchSize) : Callback
     private double _seconds;
     private long? _previous;
 
-    public override void OnEpochBegin(int epoch, IDictionary<string, double> logs) => _previous = null;
+    public override void OnEpochBegin(int epoch, Logs logs) => _previous = null;
 
-    public override void OnTrainBatchEnd(int batch, IDictionary<string, double> logs)
+    public override void OnTrainBatchEnd(int batch, Logs logs)
     {
         long now = Stopwatch.GetTimestamp();
         _steps++;

@@ -5,7 +5,6 @@
 using System.Diagnostics;
 using Kernelwise;
 using Kernelwise.Data;
-using Kernelwise.Layers;
 using Kernelwise.Models;
 
 int epochs = 3, batchSize = 128, seed = 42;
@@ -45,12 +44,13 @@ var definition = new Sequential(new Shape(1, 28, 28), "tutorial_convnet")
     .Dense(10);
 Console.WriteLine(definition.Summary());
 
-TorchSharp.torch.manual_seed(seed);
+Reproducibility.SetSeed(seed);
 using var model = definition.Build(device).Compile(new Adam(1e-3), new CrossEntropy(), new Accuracy());
 Console.WriteLine($"Training on {model.Device} for {epochs} epoch(s), batch size {batchSize}.");
 var clock = Stopwatch.StartNew();
 var history = model.Fit(train, epochs, batchSize, validationData: test, seed: seed);
 double seconds = clock.Elapsed.TotalSeconds;
+Console.WriteLine(history.Summary);
 
 // The validation pass after the last epoch is the test-set evaluation: no need to run it twice.
 double accuracy = history["val_accuracy"][^1], loss = history["val_loss"][^1];

@@ -81,7 +81,7 @@ var definition = new Sequential(new Shape(channels, imageSize, imageSize), "fold
     .Dense(splits.ClassNames.Count);
 Console.WriteLine(definition.Summary());
 
-TorchSharp.torch.manual_seed(seed);
+Reproducibility.SetSeed(seed);
 using var model = definition.Build(device).Compile(new Adam(1e-3), new CrossEntropy(), new Accuracy());
 Console.WriteLine($"Training on {model.Device} for {epochs} epoch(s), batch size {batchSize}.");
 clock.Restart();

@@ -58,7 +58,7 @@ if (printSummary) Console.WriteLine(summary);
 Console.WriteLine($"GoogLeNet (small-image variant{(auxiliary ? ", with auxiliary heads" : "")}): {summary.PyTorchParameterCount:N0} parameters, " +
     $"{summary.MultiplyAccumulates / 1e6:F1} M multiply-accumulates per image.");
 
-TorchSharp.torch.manual_seed(seed);
+Reproducibility.SetSeed(seed);
 Loss loss = aux is null ? new CrossEntropy() : new AuxiliaryLoss(new CrossEntropy(), aux, auxWeight);
 using var model = definition.Build(device).Compile(new Adam(lr), loss, new Accuracy());
 Console.WriteLine($"Training on {model.Device} for {epochs} epoch(s), batch size {batchSize}, Adam {lr}" +

@@ -35,7 +35,7 @@ for (int i = 0; i < args.Length; i++)
 // 1. Train with Kernelwise.
 var (train, test) = FashionMnist.Load();
 if (limit > 0) train = train.Take(limit);
-TorchSharp.torch.manual_seed(seed);
+Reproducibility.SetSeed(seed);
 using var model = new Sequential(new Shape(1, 28, 28), "fashion_cnn")
     .Conv2D(16, 3, padding: Padding.Same, useBias: false)
     .BatchNormalization()

@@ -55,7 +55,7 @@ if (printSummary) Console.WriteLine(summary);
 Console.WriteLine($"VGG-{depth}{(batchNorm ? "-BN" : "")} (small-image variant): {summary.PyTorchParameterCount:N0} parameters, " +
     $"{summary.MultiplyAccumulates / 1e6:F1} M multiply-accumulates per image.");
 
-TorchSharp.torch.manual_seed(seed);
+Reproducibility.SetSeed(seed);
 using var model = definition.Build(device).Compile(new Adam(lr), new CrossEntropy(), new Accuracy());
 Console.WriteLine($"Training on {model.Device} for {epochs} epoch(s), batch size {batchSize}, Adam {lr}.");
 var clock = new Stopwatch();

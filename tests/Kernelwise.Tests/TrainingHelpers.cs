@@ -26,7 +26,7 @@ internal static class TrainingHelpers
         .Dense(4);
 
     /// <summary>All parameters and buffers, flattened into one CPU tensor (a copy the caller owns).</summary>
-    public static Tensor Weights(Model model)
+    public static Tensor Weights(Kernelwise.Training.Trainer model)
     {
         using var scope = NewDisposeScope();
         var all = model.Network.state_dict().Values.Select(t => t.detach().cpu().to_type(ScalarType.Float64).flatten()).ToList();

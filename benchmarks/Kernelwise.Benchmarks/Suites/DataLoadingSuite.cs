@@ -184,10 +184,10 @@ public sealed class DataLoadingSuite : IBenchmarkSuite
 
         public double LoopSeconds => _end.TotalSeconds;
 
-        public override void OnEpochBegin(int epoch, IDictionary<string, double> logs) => _clock.Restart();
+        public override void OnEpochBegin(int epoch, Logs logs) => _clock.Restart();
 
-        public override void OnTrainBatchBegin(int batch, IDictionary<string, double> logs) => _wait += _clock.Elapsed - _lastEnd;
+        public override void OnTrainBatchBegin(int batch, Logs logs) => _wait += _clock.Elapsed - _lastEnd;
 
-        public override void OnTrainBatchEnd(int batch, IDictionary<string, double> logs) => _lastEnd = _end = _clock.Elapsed;
+        public override void OnTrainBatchEnd(int batch, Logs logs) => _lastEnd = _end = _clock.Elapsed;
     }
 }

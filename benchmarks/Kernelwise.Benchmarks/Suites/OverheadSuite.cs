@@ -31,8 +31,8 @@ public sealed class OverheadSuite : IBenchmarkSuite
             using var model = Networks.BuildKernelwise(net, Seed);
             using var hand = Networks.BuildHandWritten(net, Seed);
             using var kernelwiseNetwork = Networks.BuildKernelwise(net, Seed);
-            using var handOverKernelwise = new HandWrittenLoop(kernelwiseNetwork.Network, 1e-3, Seed, ownsNetwork: false);
-            bool sameStart = Networks.SameInitialWeights(model.Network, hand.Net);
+            using var handOverKernelwise = new HandWrittenLoop(kernelwiseNetwork.GraphModule, 1e-3, Seed, ownsNetwork: false);
+            bool sameStart = Networks.SameInitialWeights(model.GraphModule, hand.Net);
             Console.Error.WriteLine($"  {net}: {steps} steps per pass, {repeats} rounds, identical initial weights: {sameStart}");
             var t = Stats.TimeInterleavedWithCpu(new Dictionary<string, Action>
             {

@@ -33,9 +33,9 @@ public sealed class SoakSuite : IBenchmarkSuite
 
         public List<double> EpochSeconds { get; } = new();
 
-        public override void OnEpochBegin(int epoch, IDictionary<string, double> logs) => _clock.Restart();
+        public override void OnEpochBegin(int epoch, Logs logs) => _clock.Restart();
 
-        public override void OnEpochEnd(int epoch, IDictionary<string, double> logs)
+        public override void OnEpochEnd(int epoch, Logs logs)
         {
             EpochSeconds.Add(_clock.Elapsed.TotalSeconds);
             ResidentMb.Add(Stats.SettledResidentMiB());
@@ -69,7 +69,7 @@ public sealed class SoakSuite : IBenchmarkSuite
                 new LearningRateScheduler(new CosineAnnealing(epochs, warmupSteps: 1)),
                 new EarlyStopping("val_loss", patience: epochs, restoreBestWeights: true),
                 new ModelCheckpoint(Path.Combine(dir.FullName, "last.kwckpt")),
-                new CSVLogger(Path.Combine(dir.FullName, "log.csv")),
+                new CsvLogger(Path.Combine(dir.FullName, "log.csv")),
                 probe,
             };
             model.Fit(train, epochs: epochs, batchSize: 64, validationData: test, seed: 1, callbacks: callbacks, verbose: 0);

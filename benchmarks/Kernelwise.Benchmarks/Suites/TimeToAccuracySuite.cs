@@ -72,13 +72,13 @@ public sealed class TimeToAccuracySuite : IBenchmarkSuite
 
         public List<EpochPoint> Epochs { get; } = new();
 
-        public override void OnTrainBegin(IDictionary<string, double> logs) => _total.Start();
+        public override void OnTrainBegin(Logs logs) => _total.Start();
 
-        public override void OnTestBegin(IDictionary<string, double> logs) => _evaluation.Start();
+        public override void OnTestBegin(Logs logs) => _evaluation.Start();
 
-        public override void OnTestEnd(IDictionary<string, double> logs) => _evaluation.Stop();
+        public override void OnTestEnd(Logs logs) => _evaluation.Stop();
 
-        public override void OnEpochEnd(int epoch, IDictionary<string, double> logs)
+        public override void OnEpochEnd(int epoch, Logs logs)
         {
             double accuracy = logs["val_accuracy"];
             double total = _total.Elapsed.TotalSeconds;

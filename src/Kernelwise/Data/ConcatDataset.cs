@@ -35,6 +35,8 @@ public sealed class ConcatDataset : Dataset
     /// <summary>The parts, in order.</summary>
     public IReadOnlyList<Dataset> Datasets => _parts;
 
+    internal override IEnumerable<Dataset> Sources => _parts;
+
     /// <inheritdoc />
     public override long Count => _offsets[^1];
 

@@ -26,6 +26,8 @@ namespace Kernelwise.Data;
 public sealed class DataLoader : IEnumerable<Batch>
 {
     private int _epoch;
+    private int _shardCount = 1;
+    private int _shardIndex;
 
     /// <summary>Creates a loader.</summary>
     /// <param name="dataset">The samples.</param>
@@ -81,6 +83,24 @@ public sealed class DataLoader : IEnumerable<Batch>
     /// <summary>Stops an enumeration: the next (or the waiting) <c>MoveNext</c> throws <see cref="OperationCanceledException"/> and the workers stop.</summary>
     public CancellationToken CancellationToken { get; init; }
 
+    /// <summary>
+    /// Number of processes sharing each batch in data-parallel training (1: none). Each global batch holds
+    /// <c>BatchSize × ShardCount</c> samples of the epoch's order and is split into contiguous parts; this loader
+    /// yields part <see cref="ShardIndex"/>.
+    /// </summary>
+    public int ShardCount
+    {
+        get => _shardCount;
+        init => _shardCount = Guard.Positive(value, nameof(ShardCount));
+    }
+
+    /// <summary>Which part of each global batch this loader yields (0 … <see cref="ShardCount"/> − 1).</summary>
+    public int ShardIndex
+    {
+        get => _shardIndex;
+        init => _shardIndex = Guard.NonNegative(value, nameof(ShardIndex));
+    }
+
     /// <summary>The epoch number used for the next enumeration's permutation and augmentation (advanced by each enumeration).</summary>
     public int Epoch
     {
@@ -92,7 +112,14 @@ public sealed class DataLoader : IEnumerable<Batch>
     /// Number of batches per epoch (an upper bound when the dataset skips unreadable files at load time and a whole
     /// batch of them is passed over).
     /// </summary>
-    public long BatchCount => DropLast ? Dataset.Count / BatchSize : (Dataset.Count + BatchSize - 1) / BatchSize;
+    public long BatchCount
+    {
+        get
+        {
+            long global = (long)BatchSize * ShardCount;
+            return DropLast ? Dataset.Count / global : (Dataset.Count + global - 1) / global;
+        }
+    }
 
     /// <summary>The sample order of epoch <paramref name="epoch"/>.</summary>
     public long[] GetOrder(int epoch)
@@ -116,7 +143,9 @@ public sealed class DataLoader : IEnumerable<Batch>
     public IEnumerator<Batch> GetEnumerator()
     {
         int epoch = _epoch++;
-        var plan = new BatchPlan(GetOrder(epoch), BatchSize, BatchCount);
+        if (ShardIndex >= ShardCount)
+            throw new InvalidOperationException($"DataLoader ShardIndex {ShardIndex} must be below ShardCount {ShardCount}.");
+        var plan = new BatchPlan(GetOrder(epoch), BatchSize, BatchCount, ShardCount, ShardIndex);
         var context = new BatchContext(Seed, epoch);
         bool pin = PinMemory && TorchSharp.torch.cuda.is_available();
         return NumWorkers == 0

@@ -26,6 +26,9 @@ public abstract class Dataset
     /// <summary>Number of samples.</summary>
     public abstract long Count { get; }
 
+    /// <summary>The datasets this one draws its samples from (wrappers such as subsets and transforms); empty for a source of data.</summary>
+    internal virtual IEnumerable<Dataset> Sources => Array.Empty<Dataset>();
+
     /// <summary>
     /// Defaults for every <see cref="DataLoader"/> created over this dataset without explicit options, including those
     /// <c>Model.Fit</c>, <c>Evaluate</c> and <c>Predict</c> create: worker threads and prefetch depth. Synchronous for

@@ -36,6 +36,8 @@ public sealed class Subset : Dataset
     /// <inheritdoc />
     public override long Count => _indices.Length;
 
+    internal override IEnumerable<Dataset> Sources => new[] { Dataset };
+
     /// <inheritdoc />
     public override (Tensor Input, Tensor Target) GetExample(long index) => Dataset.GetExample(_indices[CheckIndex(index)]);
 

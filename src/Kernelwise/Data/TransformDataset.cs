@@ -39,6 +39,8 @@ public sealed class TransformDataset : Dataset
     /// <inheritdoc />
     public override long Count => Source.Count;
 
+    internal override IEnumerable<Dataset> Sources => new[] { Source };
+
     /// <inheritdoc />
     public override (Tensor Input, Tensor Target) GetExample(long index) => GetExample(index, BatchContext.Default);
 

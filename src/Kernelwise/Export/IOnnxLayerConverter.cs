@@ -30,3 +30,22 @@ internal abstract class OnnxLayerConverter<TLayer> : IOnnxLayerConverter where T
     /// <inheritdoc cref="IOnnxLayerConverter.Convert"/>
     protected abstract string Convert(OnnxConversionContext context, TLayer layer, nn.Module module, string input, Shape inputShape);
 }
+
+/// <summary>Converts a merge layer (several inputs, no weights) to ONNX nodes.</summary>
+internal interface IOnnxMergeConverter : IOnnxLayerConverter
+{
+    /// <summary>Adds the nodes merging <paramref name="inputs"/> (ONNX value names, shapes without batch) and returns the result's value name.</summary>
+    string ConvertMerge(OnnxConversionContext context, MergeLayer layer, IReadOnlyList<string> inputs, IReadOnlyList<Shape> shapes);
+}
+
+/// <summary>Base of merge-layer converters: the single-input form is an error.</summary>
+internal abstract class OnnxMergeConverter<TLayer> : IOnnxMergeConverter where TLayer : MergeLayer
+{
+    string IOnnxLayerConverter.Convert(OnnxConversionContext context, Layer layer, nn.Module module, string input, Shape inputShape)
+        => throw new OnnxExportException(layer.Name, $"Layer '{layer.Name}' ({layer.TypeName}) merges several tensors and is only exported inside a graph.");
+
+    string IOnnxMergeConverter.ConvertMerge(OnnxConversionContext context, MergeLayer layer, IReadOnlyList<string> inputs, IReadOnlyList<Shape> shapes)
+        => Convert(context, (TLayer)layer, inputs, shapes);
+
+    protected abstract string Convert(OnnxConversionContext context, TLayer layer, IReadOnlyList<string> inputs, IReadOnlyList<Shape> shapes);
+}

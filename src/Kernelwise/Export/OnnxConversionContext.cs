@@ -56,6 +56,39 @@ internal sealed class OnnxConversionContext
         return (value, shape);
     }
 
+    /// <summary>
+    /// Converts a graph: each node in graph order, single-input layers through their converter and merge layers through
+    /// their merge converter. <paramref name="inputs"/> holds one ONNX value per graph input; returns one per output.
+    /// </summary>
+    public IReadOnlyList<string> ConvertGraph(LayerGraph graph, nn.Module container, IReadOnlyList<string> inputs)
+    {
+        var modules = container.named_children().ToDictionary(c => c.name, c => c.module, StringComparer.Ordinal);
+        var values = new Dictionary<SymbolicTensor, string>();
+        for (int i = 0; i < graph.Inputs.Count; i++) values[graph.Inputs[i]] = inputs[i];
+        foreach (var node in graph.Nodes)
+        {
+            var layer = node.Layer;
+            if (!modules.TryGetValue(layer.Name, out var module))
+            {
+                throw new OnnxExportException(layer.Name,
+                    $"Layer '{layer.Name}' ({layer.TypeName}) has no module in the model's network (found: {string.Join(", ", modules.Keys)}).");
+            }
+            var args = node.Inputs.Select(t => values[t]).ToArray();
+            var shapes = node.Inputs.Select(t => t.Shape).ToArray();
+            values[node.Output] = layer is MergeLayer merge
+                ? ConvertMerge(merge, args, shapes)
+                : ConvertLayer(layer, module, args[0], shapes[0]);
+        }
+        return graph.Outputs.Select(o => values[o]).ToArray();
+    }
+
+    private string ConvertMerge(MergeLayer layer, IReadOnlyList<string> inputs, IReadOnlyList<Shape> shapes)
+    {
+        if (Converters.Find(layer.GetType()) is not IOnnxMergeConverter converter)
+            throw new OnnxExportException(layer.Name, $"Layer '{layer.Name}' ({layer.TypeName}) has no ONNX converter for merging.");
+        return converter.ConvertMerge(this, layer, inputs, shapes);
+    }
+
     /// <summary>The submodule <paramref name="name"/> of a composite layer's module (e.g. a residual block's <c>main</c> path).</summary>
     public static nn.Module Child(Layer layer, nn.Module module, string name)
     {

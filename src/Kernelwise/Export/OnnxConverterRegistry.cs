@@ -24,6 +24,13 @@ internal sealed class OnnxConverterRegistry
         return this;
     }
 
+    /// <summary>Registers a merge converter for merge layers of exactly type <typeparamref name="TLayer"/>.</summary>
+    public OnnxConverterRegistry Register<TLayer>(OnnxMergeConverter<TLayer> converter) where TLayer : MergeLayer
+    {
+        _converters[typeof(TLayer)] = converter;
+        return this;
+    }
+
     /// <summary>
     /// Registers <paramref name="converter"/>, written for a base type <typeparamref name="TConverted"/>, for layers of
     /// exactly type <typeparamref name="TLayer"/> (e.g. one convolution converter for Conv1D, Conv2D and Conv3D).
@@ -67,6 +74,12 @@ internal sealed class OnnxConverterRegistry
             .Register(new BranchConverter())
             .Register(new ResidualConverter())
             .Register(new BranchesConverter())
-            .Register(new AuxiliaryOutputConverter());
+            .Register(new AuxiliaryOutputConverter())
+            .Register(new ElementwiseMergeConverter<Add>("Add"))
+            .Register(new ElementwiseMergeConverter<Subtract>("Sub"))
+            .Register(new ElementwiseMergeConverter<Multiply>("Mul"))
+            .Register(new ElementwiseMergeConverter<Average>("Add"))
+            .Register(new ElementwiseMergeConverter<Maximum>("Max"))
+            .Register(new ConcatenateMergeConverter());
     }
 }

@@ -47,36 +47,42 @@ internal static class OnnxExporter
 
         var graph = new OnnxGraphBuilder();
         graph.Graph.Name = model.Name;
-        string input = graph.UniqueName(options.InputName);
-        string outputName = options.ResolvedOutputName;
-        graph.UniqueName(outputName); // reserved: no intermediate value may take it
+        // One input and one output take the option names; several keep the model's own input and output names.
+        bool singleInput = model.InputNames.Count == 1, singleOutput = model.OutputNames.Count == 1;
+        var inputs = (singleInput ? new[] { options.InputName } : model.InputNames).Select(graph.UniqueName).ToArray();
+        var outputNames = singleOutput ? new[] { options.ResolvedOutputName } : model.OutputNames.ToArray();
+        foreach (var name in outputNames) graph.UniqueName(name); // reserved: no intermediate value may take it
         var context = new OnnxConversionContext(graph, converters);
 
-        string output;
+        IReadOnlyList<string> outputs;
         try
         {
-            (output, _) = context.ConvertSequence(model.Layers, model.Network, input, model.InputShape);
+            outputs = context.ConvertGraph(model.Graph, model.Network, inputs);
         }
         catch (Exception e) when (e is not OnnxExportException and not OutOfMemoryException)
         {
             throw new OnnxExportException(null, $"Cannot export model '{model.Name}' to ONNX: {e.Message} Nothing was written.", e);
         }
 
-        if (options.AppendSoftmax && !model.EndsInSoftmax) // a model ending in softmax already outputs probabilities
+        var final = outputs.ToArray();
+        if (options.AppendSoftmax && singleOutput && !model.EndsInSoftmax) // a model ending in softmax already outputs probabilities
         {
-            output = graph.Node("Softmax", $"{model.Name}/Softmax", new[] { output }, OnnxGraphBuilder.Int("axis", 1));
+            final[0] = graph.Node("Softmax", $"{model.Name}/Softmax", new[] { final[0] }, OnnxGraphBuilder.Int("axis", 1));
         }
-        if (!graph.RenameNodeOutput(output, outputName))
+        for (int i = 0; i < final.Length; i++)
         {
-            // The output is the input itself (a model of dropout and linear activations only): name it with Identity.
-            var node = new NodeProto { OpType = "Identity", Name = outputName };
-            node.Input.Add(output);
-            node.Output.Add(outputName);
-            graph.Graph.Node.Add(node);
+            // An output that is an input, or that another output already renamed, is named with Identity.
+            if (inputs.Contains(final[i]) || final.Take(i).Contains(final[i]) || !graph.RenameNodeOutput(final[i], outputNames[i]))
+            {
+                var node = new NodeProto { OpType = "Identity", Name = outputNames[i] };
+                node.Input.Add(i > 0 && final.Take(i).Contains(final[i]) ? outputNames[Array.IndexOf(final, final[i])] : final[i]);
+                node.Output.Add(outputNames[i]);
+                graph.Graph.Node.Add(node);
+            }
         }
 
-        graph.Graph.Input.Add(ValueInfo(input, options.BatchDimensionName, model.InputShape));
-        graph.Graph.Output.Add(ValueInfo(outputName, options.BatchDimensionName, model.OutputShape));
+        for (int i = 0; i < inputs.Length; i++) graph.Graph.Input.Add(ValueInfo(inputs[i], options.BatchDimensionName, model.InputShapes[i]));
+        for (int i = 0; i < outputNames.Length; i++) graph.Graph.Output.Add(ValueInfo(outputNames[i], options.BatchDimensionName, model.OutputShapes[i]));
 
         var proto = new ModelProto
         {

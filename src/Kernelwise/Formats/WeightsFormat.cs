@@ -1,6 +1,6 @@
 namespace Kernelwise.Formats;
 
-/// <summary>File formats for a model's weights (<see cref="Models.Model.Save"/>, <see cref="Models.Model.Load"/>).</summary>
+/// <summary>File formats for a model's weights (<c>SaveWeights</c>, <c>LoadWeights</c>; see <see cref="WeightsFile"/>).</summary>
 public enum WeightsFormat
 {
     /// <summary>TorchSharp's own format (<c>Module.save</c>); any extension other than those below.</summary>

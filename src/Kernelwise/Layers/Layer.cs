@@ -1,4 +1,4 @@
-using System.Text;
+using Kernelwise.Shapes;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -21,7 +21,7 @@ public readonly record struct ParameterCount(long Trainable, long NonTrainable)
 /// </summary>
 /// <remarks>
 /// <para>Keras's split, adapted to a model whose input shape is declared first: the constructor stores and validates
-/// arguments (<see cref="ArgumentException"/> naming the argument); <see cref="ComputeOutputShape"/> checks the input
+/// arguments (<see cref="ArgumentException"/> naming the argument); <see cref="ComputeOutputShape(Shape)"/> checks the input
 /// shape and does the arithmetic (<see cref="ModelBuildException"/> naming the layer); <see cref="CreateModule"/>
 /// allocates the weights once the input is known — the lazy build, done when the model is built, so the weights
 /// exist before the first training step and are never created inside a training step's dispose scope.</para>
@@ -55,7 +55,7 @@ public abstract class Layer
     public virtual string TypeName => GetType().Name;
 
     /// <summary>The prefix of generated names: the type in snake case, as Keras does (<c>max_pooling2d</c>).</summary>
-    public virtual string DefaultNamePrefix => ToSnakeCase(TypeName);
+    public virtual string DefaultNamePrefix => Naming.ToSnakeCase(TypeName);
 
     /// <summary>
     /// Checks that this layer can accept <paramref name="input"/> and returns its output shape, by arithmetic alone.
@@ -99,10 +99,67 @@ public abstract class Layer
     public virtual IEnumerable<LayerDescription> DescribeChildren(Shape input, int depth) => Array.Empty<LayerDescription>();
 
     /// <summary>
-    /// Creates the TorchSharp module for <paramref name="input"/> (called once, after <see cref="ComputeOutputShape"/>
+    /// Creates the TorchSharp module for <paramref name="input"/> (called once, after <see cref="ComputeOutputShape(Shape)"/>
     /// succeeded). Parameters follow PyTorch's names (<c>weight</c>, <c>bias</c>) and initialisation.
     /// </summary>
     public abstract nn.Module<Tensor, Tensor> CreateModule(Shape input);
+
+    /// <summary>
+    /// Applies this layer to a symbolic tensor (Keras's functional API, <c>layer(x)</c>): checks the shape, records the
+    /// application and returns its output. Applying one layer object to several tensors in one model shares its
+    /// weights; every application must then receive the same shape (checked when the model is created).
+    /// </summary>
+    /// <exception cref="ModelBuildException">The layer cannot accept the tensor; the message names the layer and the tensor.</exception>
+    public SymbolicTensor Apply(SymbolicTensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return ApplyToAll(new[] { input });
+    }
+
+    /// <summary>Appends this layer to a chain (a <c>Sequential</c> definition or a path of a composite layer).</summary>
+    internal SymbolicTensor ApplyInChain(SymbolicTensor input) => ApplyToAll(new[] { input }, nameEdges: false);
+
+    /// <summary>Records an application to <paramref name="inputs"/> after checking their shapes (see <see cref="Apply(SymbolicTensor)"/>).</summary>
+    /// <param name="inputs">The tensors.</param>
+    /// <param name="nameEdges">Whether a shape error also names the tensors (functional models); a chain's error names the layer and its input shape already.</param>
+    private protected SymbolicTensor ApplyToAll(IReadOnlyList<SymbolicTensor> inputs, bool nameEdges = true)
+    {
+        var shapes = inputs.Select(t => t.Shape).ToArray();
+        Shape output;
+        try
+        {
+            output = ComputeOutputShape(shapes);
+        }
+        catch (ModelBuildException e) when (nameEdges)
+        {
+            throw new ModelBuildException(e.LayerName, $"{e.Message} (applied to {string.Join(" and ", inputs)})", e);
+        }
+        return new Node(this, inputs.ToArray(), output).Output;
+    }
+
+    /// <summary>
+    /// The output shape for the shapes of all inputs of a graph node. Single-input layers require exactly one and use
+    /// <see cref="ComputeOutputShape(Shape)"/>; merge layers override it.
+    /// </summary>
+    public virtual Shape ComputeOutputShape(IReadOnlyList<Shape> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (inputs.Count != 1)
+            throw new ModelBuildException(Name, $"Layer '{Name}' ({TypeName}) takes one input; received {inputs.Count}. Merge tensors first with a merge layer such as Add or Concatenate.");
+        return ComputeOutputShape(inputs[0]);
+    }
+
+    /// <summary>Creates the module of a graph node for its input shapes (single-input layers: <see cref="CreateModule(Shape)"/>).</summary>
+    internal virtual nn.Module CreateNodeModule(IReadOnlyList<Shape> inputs) => CreateModule(inputs[0]);
+
+    /// <summary>Runs the module made by <see cref="CreateNodeModule"/> on a node's input tensors.</summary>
+    internal virtual Tensor Invoke(nn.Module module, Tensor[] inputs) => ((nn.Module<Tensor, Tensor>)module).call(inputs[0]);
+
+    /// <summary>Parameter counts for the shapes of a node's inputs (single-input layers: <see cref="CountParameters(Shape)"/>).</summary>
+    public virtual ParameterCount CountParameters(IReadOnlyList<Shape> inputs) => CountParameters(inputs[0]);
+
+    /// <summary>Multiply-accumulates for a node's input shapes (single-input layers: <see cref="CountMultiplyAccumulates(Shape, Shape)"/>).</summary>
+    public virtual long CountMultiplyAccumulates(IReadOnlyList<Shape> inputs, Shape output) => CountMultiplyAccumulates(inputs[0], output);
 
     /// <summary>A build error naming this layer and its input.</summary>
     protected ModelBuildException BuildError(Shape input, string problem)
@@ -120,45 +177,5 @@ public abstract class Layer
 
     /// <inheritdoc />
     public override string ToString() => $"{Name} ({TypeName})";
-
-    internal static string ToSnakeCase(string s)
-    {
-        var b = new StringBuilder();
-        for (int i = 0; i < s.Length; i++)
-        {
-            char c = s[i];
-            if (char.IsUpper(c))
-            {
-                if (i > 0 && char.IsLower(s[i - 1])) b.Append('_');
-                else if (i > 0 && i + 1 < s.Length && char.IsUpper(s[i - 1]) && char.IsLower(s[i + 1])) b.Append('_');
-                b.Append(char.ToLowerInvariant(c));
-            }
-            else b.Append(c);
-        }
-        return b.ToString();
-    }
 }
 
-/// <summary>A sliding window along each spatial dimension (kernel, stride, dilation), for receptive-field arithmetic.</summary>
-/// <param name="Kernel">Window size per spatial dimension.</param>
-/// <param name="Stride">Step per spatial dimension.</param>
-/// <param name="Dilation">Dilation per spatial dimension.</param>
-/// <param name="PaddingBefore">Padding before the first element, per spatial dimension (shifts the window's start).</param>
-/// <remarks>
-/// A layer whose outputs do not sit on a regular grid of integer steps over its input — upsampling, a transposed
-/// convolution with stride above 1, adaptive pooling whose output size does not divide the input, a reshape — returns
-/// <see cref="Irregular"/>: neighbouring outputs are a fraction of an input pixel apart (or not neighbours at all), so
-/// the integer receptive field and jump of the summary are not defined from that layer on and show as "-".
-/// </remarks>
-public sealed record SpatialWindow(int[] Kernel, int[] Stride, int[] Dilation, int[] PaddingBefore)
-{
-    /// <summary>True for a layer that breaks the regular input-to-output grid (see the remarks).</summary>
-    public bool IsIrregular { get; init; }
-
-    /// <summary>A window that ends receptive-field arithmetic (upsampling, strided transposed convolution, reshape).</summary>
-    public static SpatialWindow Irregular(int rank)
-    {
-        var ones = Enumerable.Repeat(1, rank).ToArray();
-        return new SpatialWindow(ones, ones, ones, new int[rank]) { IsIrregular = true };
-    }
-}

@@ -18,10 +18,11 @@ namespace Kernelwise.Layers;
 /// </remarks>
 public sealed class ModelSummary
 {
-    internal ModelSummary(string name, Shape input, IReadOnlyList<LayerDescription> rows, long pytorchCount)
+    internal ModelSummary(string name, IReadOnlyList<(string Name, Shape Shape)> inputs, IReadOnlyList<LayerDescription> rows, long pytorchCount)
     {
         Name = name;
-        Input = input;
+        Inputs = inputs;
+        Input = inputs[0].Shape;
         Rows = rows;
         PyTorchParameterCount = pytorchCount;
         foreach (var r in rows.Where(r => r.Depth == 0)) Totals += r.Parameters;
@@ -34,8 +35,25 @@ public sealed class ModelSummary
     /// <summary>The model's name.</summary>
     public string Name { get; }
 
-    /// <summary>The input shape.</summary>
+    /// <summary>The summary of a graph (a <c>Sequential</c> definition's chain or a functional model): one row per layer application.</summary>
+    public static ModelSummary Of(LayerGraph graph)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        var rows = graph.Describe();
+        return new ModelSummary(graph.Name, graph.Inputs.Select(i => (i.Name, i.Shape)).ToArray(), rows, rows.Where(r => r.Depth == 0).Sum(r => r.Parameters.Trainable));
+    }
+
+    /// <summary>The same summary with other rows (e.g. frozen layers counted as non-trainable).</summary>
+    public ModelSummary WithRows(IReadOnlyList<LayerDescription> rows) => new(Name, Inputs, rows, PyTorchParameterCount);
+
+    /// <summary>The (first) input shape.</summary>
     public Shape Input { get; }
+
+    /// <summary>Every input, by name.</summary>
+    public IReadOnlyList<(string Name, Shape Shape)> Inputs { get; }
+
+    /// <summary>Whether the rows show the "Connected to" column (models that are not a plain chain).</summary>
+    public bool ShowsConnections => Rows.Any(r => r.ConnectedTo is not null);
 
     /// <summary>Every layer, nested layers after their parent with a larger depth.</summary>
     public IReadOnlyList<LayerDescription> Rows { get; }
@@ -61,12 +79,14 @@ public sealed class ModelSummary
     /// <summary>Console text in Keras's layout, with the extra columns.</summary>
     public override string ToString()
     {
-        var header = new[] { "Layer (type)", "Output Shape", "Param #", "MACs", "Receptive field", "Jump" };
+        var header = ShowsConnections
+            ? new[] { "Layer (type)", "Output Shape", "Param #", "MACs", "Receptive field", "Jump", "Connected to" }
+            : new[] { "Layer (type)", "Output Shape", "Param #", "MACs", "Receptive field", "Jump" };
         var table = Rows.Select(Cells).ToList();
         var widths = header.Select((h, i) => Math.Max(h.Length, table.Count == 0 ? 0 : table.Max(r => r[i].Length))).ToArray();
         int total = widths.Sum() + 2 * (widths.Length - 1);
         var b = new StringBuilder();
-        b.AppendLine($"Model: \"{Name}\"   input {Input}");
+        b.AppendLine($"Model: \"{Name}\"   {InputText}");
         b.AppendLine(new string('─', total));
         b.AppendLine(Line(header, widths));
         b.AppendLine(new string('═', total));
@@ -82,9 +102,9 @@ public sealed class ModelSummary
     public string ToMarkdown()
     {
         var b = new StringBuilder();
-        b.AppendLine($"**Model \"{Name}\"**, input `{Input}`").AppendLine();
-        b.AppendLine("| Layer (type) | Output Shape | Param # | MACs | Receptive field | Jump |");
-        b.AppendLine("|---|---|---:|---:|---|---|");
+        b.AppendLine($"**Model \"{Name}\"**, {InputText}").AppendLine();
+        b.AppendLine(ShowsConnections ? "| Layer (type) | Output Shape | Param # | MACs | Receptive field | Jump | Connected to |" : "| Layer (type) | Output Shape | Param # | MACs | Receptive field | Jump |");
+        b.AppendLine(ShowsConnections ? "|---|---|---:|---:|---|---|---|" : "|---|---|---:|---:|---|---|");
         foreach (var r in Rows)
         {
             var c = Cells(r);
@@ -123,7 +143,11 @@ public sealed class ModelSummary
             : " (" + (v / 1e9).ToString("0.00", CultureInfo.InvariantCulture) + " G)";
     }
 
-    private static string[] Cells(LayerDescription r) => new[]
+    private string InputText => Inputs.Count == 1 ? $"input {Input}" : "inputs " + string.Join(", ", Inputs.Select(i => $"{i.Name} {i.Shape}"));
+
+    private string[] Cells(LayerDescription r) => ShowsConnections ? BaseCells(r).Append(r.ConnectedTo is null ? "" : string.Join(", ", r.ConnectedTo)).ToArray() : BaseCells(r);
+
+    private static string[] BaseCells(LayerDescription r) => new[]
     {
         new string(' ', 2 * r.Depth) + $"{r.Layer.Name} ({r.Layer.TypeName})",
         r.Output.ToString(),
@@ -137,7 +161,7 @@ public sealed class ModelSummary
     {
         var parts = new string[cells.Length];
         for (int i = 0; i < cells.Length; i++)
-            parts[i] = i == 0 || i == 1 ? cells[i].PadRight(widths[i]) : cells[i].PadLeft(widths[i]);
+            parts[i] = i == 0 || i == 1 || i == 6 ? cells[i].PadRight(widths[i]) : cells[i].PadLeft(widths[i]);
         return string.Join("  ", parts).TrimEnd();
     }
 

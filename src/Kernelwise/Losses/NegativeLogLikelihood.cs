@@ -25,6 +25,11 @@ public sealed class NegativeLogLikelihood : Loss
     public override string Name => "nll";
 
     /// <inheritdoc />
+    /// <remarks>Class-index targets must lie in [0, classes), where classes is the number of outputs.</remarks>
+    public override string? DescribeTargetProblem(Tensor targets, Shape outputShape)
+        => outputShape.Rank == 1 ? DescribeClassIndexProblem(targets, outputShape[0]) : null;
+
+    /// <inheritdoc />
     public override Tensor Compute(Tensor predictions, Tensor targets) => Evaluate(predictions, targets, nn.Reduction.Mean);
 
     /// <inheritdoc />

@@ -8,13 +8,18 @@ namespace Kernelwise;
 /// </summary>
 public sealed class Accuracy : Metric
 {
-    private long _correct, _total;
+    private readonly DeviceCounter _correct = new();
+    private long _total;
 
     /// <inheritdoc />
     public override string Name => "accuracy";
 
     /// <inheritdoc />
-    public override void Reset() => _correct = _total = 0;
+    public override void Reset()
+    {
+        _correct.Reset();
+        _total = 0;
+    }
 
     /// <inheritdoc />
     public override void Update(Tensor predictions, Tensor targets)
@@ -23,29 +28,30 @@ public sealed class Accuracy : Metric
         using var t = targets.to_type(ScalarType.Int64);
         using var eq = predicted.eq(t);
         using var sum = eq.sum();
-        _correct += sum.item<long>();
+        _correct.Add(sum);
         _total += targets.shape[0];
     }
 
     /// <summary>Correct predictions so far.</summary>
-    public long Correct => _correct;
+    public long Correct => _correct.Value;
 
     /// <summary>Samples so far.</summary>
     public long Total => _total;
 
     /// <inheritdoc />
-    public override double Result() => _total == 0 ? 0 : (double)_correct / _total;
+    public override double Result() => _total == 0 ? 0 : (double)_correct.Value / _total;
 
     /// <inheritdoc />
     public override Metric Clone() => new Accuracy();
 
     /// <inheritdoc />
-    public override double[]? GetState() => new double[] { _correct, _total };
+    public override double[]? GetState() => new double[] { _correct.Value, _total };
 
     /// <inheritdoc />
     public override void SetState(double[] state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        (_correct, _total) = ((long)state[0], (long)state[1]);
+        _correct.Set((long)state[0]);
+        _total = (long)state[1];
     }
 }

@@ -9,7 +9,8 @@ namespace Kernelwise;
 /// </summary>
 public sealed class TopKAccuracy : Metric
 {
-    private long _correct, _total;
+    private readonly DeviceCounter _correct = new();
+    private long _total;
 
     /// <summary>Creates the metric.</summary>
     /// <param name="k">How many top classes count as a hit (default 5).</param>
@@ -22,7 +23,11 @@ public sealed class TopKAccuracy : Metric
     public override string Name => $"top_{K}_accuracy";
 
     /// <inheritdoc />
-    public override void Reset() => _correct = _total = 0;
+    public override void Reset()
+    {
+        _correct.Reset();
+        _total = 0;
+    }
 
     /// <inheritdoc />
     public override void Update(Tensor predictions, Tensor targets)
@@ -34,23 +39,24 @@ public sealed class TopKAccuracy : Metric
         using var scope = NewDisposeScope();
         var (_, top) = predictions.topk(K, dim: 1);
         var hit = top.eq(targets.to_type(ScalarType.Int64).unsqueeze(1)).any(1);
-        _correct += hit.sum().item<long>();
+        _correct.Add(hit.sum());
         _total += targets.shape[0];
     }
 
     /// <inheritdoc />
-    public override double Result() => _total == 0 ? 0 : (double)_correct / _total;
+    public override double Result() => _total == 0 ? 0 : (double)_correct.Value / _total;
 
     /// <inheritdoc />
     public override Metric Clone() => new TopKAccuracy(K);
 
     /// <inheritdoc />
-    public override double[]? GetState() => new double[] { _correct, _total };
+    public override double[]? GetState() => new double[] { _correct.Value, _total };
 
     /// <inheritdoc />
     public override void SetState(double[] state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        (_correct, _total) = ((long)state[0], (long)state[1]);
+        _correct.Set((long)state[0]);
+        _total = (long)state[1];
     }
 }

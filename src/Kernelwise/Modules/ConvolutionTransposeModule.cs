@@ -1,4 +1,3 @@
-using Kernelwise.Layers;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

@@ -1,4 +1,3 @@
-using Kernelwise.Layers;
 using static TorchSharp.torch;
 
 namespace Kernelwise.Modules;

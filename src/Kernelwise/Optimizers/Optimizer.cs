@@ -3,7 +3,7 @@ using TorchSharp.Modules;
 namespace Kernelwise;
 
 /// <summary>
-/// An optimizer configuration. <see cref="Models.Model.Compile"/> turns it into a TorchSharp optimizer over the
+/// An optimizer configuration. <c>Model.Compile</c> turns it into a TorchSharp optimizer over the
 /// model's parameters; the configuration object itself holds no state, so it can be reused.
 /// </summary>
 /// <remarks>

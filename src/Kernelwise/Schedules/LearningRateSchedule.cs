@@ -26,7 +26,7 @@ public abstract class LearningRateSchedule
     public abstract double GetRate(long t, double initialRate, double currentRate);
 
     /// <summary>Called after every epoch with its logs (for schedules that react to results); does nothing by default.</summary>
-    public virtual void OnEpochEnd(int epoch, IDictionary<string, double> logs) { }
+    public virtual void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs) { }
 
     /// <summary>Forgets what was observed (called when a new, non-resumed training run starts).</summary>
     public virtual void Reset() { }

@@ -1,4 +1,3 @@
-using Kernelwise.Training;
 
 namespace Kernelwise;
 
@@ -61,7 +60,7 @@ public sealed class ReduceOnPlateau : LearningRateSchedule
     public override double GetRate(long t, double initialRate, double currentRate) => Math.Max(initialRate * _scale, Math.Min(MinRate, initialRate));
 
     /// <inheritdoc />
-    public override void OnEpochEnd(int epoch, IDictionary<string, double> logs)
+    public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs)
     {
         if (!logs.TryGetValue(Monitor, out var value))
             throw new InvalidOperationException($"ReduceOnPlateau monitors '{Monitor}', which is not in the logs. Available: {string.Join(", ", logs.Keys)}. Pass validation data for val_ keys.");

@@ -1,4 +1,3 @@
-using Kernelwise.Layers;
 
 namespace Kernelwise.Shapes;
 

@@ -4,7 +4,7 @@ using ScottPlot;
 namespace Kernelwise.Training;
 
 /// <summary>
-/// The outcome of <see cref="Models.Model.FindLearningRate"/>: the rates tried, the smoothed losses, and two
+/// The outcome of <see cref="Trainer.FindLearningRate"/>: the rates tried, the smoothed losses, and two
 /// suggestions as fastai's <c>lr_find</c> gives them.
 /// </summary>
 public sealed class LearningRateFinderResult

@@ -1,190 +1,240 @@
-using System.Diagnostics;
 using Kernelwise.Data;
-using Kernelwise.Models;
+using Kernelwise.Formats;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Kernelwise.Training;
 
 /// <summary>
-/// The training, evaluation and prediction loops behind <see cref="Model"/>. Each step runs in its own dispose scope
-/// and disposes its batch, so no tensor outlives the step that made it.
+/// The training engine's view of a model, and Keras's training API: <c>Compile</c> (in the model),
+/// <see cref="Fit"/>, <see cref="Evaluate"/>, <see cref="Predict(Dataset, int)"/> — thin loops over three step
+/// functions, <see cref="TrainStep"/>, <see cref="TestStep"/> and <see cref="PredictStep"/>, that a model may
+/// override ("customising what happens in fit", Keras 3's <c>train_step</c>).
 /// </summary>
-internal static class Trainer
+/// <remarks>
+/// <para>Every loop runs each step in its own dispose scope and disposes its batch, so memory stays flat over
+/// epochs; tensors a public method returns belong to the caller. Gradient clipping and accumulation, class weights,
+/// device moves, pinned memory, precision, the distribution strategy and metrics behave the same in
+/// <c>Fit</c>, <c>Evaluate</c>, <c>Predict</c>, the confusion matrix and the learning-rate finder because they all
+/// run through the same loops and steps.</para>
+/// <para>Models (<c>Model</c>, built from a <c>Sequential</c> definition or a functional graph) derive from this class; the engine needs only what is declared here:
+/// the module with the weights, the input and output shapes, and a forward pass.</para>
+/// </remarks>
+public abstract class Trainer : IDisposable
 {
-    public static History Fit(Model model, FitOptions o)
+    private torch.optim.Optimizer? _optimizer;
+    private Optimizer? _optimizerConfig;
+    private Loss?[] _losses = Array.Empty<Loss?>();
+    private double[] _lossWeights = Array.Empty<double>();
+    private Metric[][] _metrics = Array.Empty<Metric[]>();
+
+    /// <summary>Stores the device the weights live on.</summary>
+    protected Trainer(Device device)
     {
-        var optimizer = model.Optimizer!;
-        var config = model.OptimizerConfig!;
-        var loss = model.Loss!;
-        var metrics = model.Metrics.Select(m => m.Clone()).ToList();
-        var callbacks = o.Callbacks.ToList();
-        if (o.Verbose > 0 && !callbacks.OfType<ProgressBar>().Any()) callbacks.Add(new ProgressBar());
+        ArgumentNullException.ThrowIfNull(device);
+        Device = device;
+    }
 
-        var (train, validation) = SplitValidation(o);
-        if (o.Seed is int s) torch.manual_seed(s);
-        var resume = o.ResumeFrom is null ? null : TrainingCheckpoint.Read(o.ResumeFrom);
-        int loaderSeed = resume?.LoaderSeed ?? o.Seed ?? Random.Shared.Next();
-        int initialEpoch = resume?.Epoch ?? o.InitialEpoch;
-        var loader = new DataLoader(train, o.BatchSize, o.Shuffle, dropLast: false, seed: loaderSeed, pinMemory: model.Device.IsCuda) { Epoch = initialEpoch };
-        long steps = loader.BatchCount;
-        if (o.StepsPerEpoch is int limit)
+    /// <summary>The model's name.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>The TorchSharp module that owns the weights and buffers (named as in PyTorch state dicts).</summary>
+    public abstract nn.Module Network { get; }
+
+    /// <summary>Names of the inputs, in the order the model takes them.</summary>
+    public abstract IReadOnlyList<string> InputNames { get; }
+
+    /// <summary>Shape of one sample of each input (batch excluded).</summary>
+    public abstract IReadOnlyList<Shape> InputShapes { get; }
+
+    /// <summary>Names of the outputs (the layers that produce them), in the order the model returns them.</summary>
+    public abstract IReadOnlyList<string> OutputNames { get; }
+
+    /// <summary>Shape of one sample of each output (batch excluded).</summary>
+    public abstract IReadOnlyList<Shape> OutputShapes { get; }
+
+    /// <summary>The device the weights live on.</summary>
+    public Device Device { get; }
+
+    /// <summary>Shape of one input sample, for a model with one input.</summary>
+    public Shape InputShape => InputShapes.Count == 1 ? InputShapes[0]
+        : throw new InvalidOperationException($"Model '{Name}' has {InputShapes.Count} inputs ({string.Join(", ", InputNames)}); use InputShapes.");
+
+    /// <summary>Shape of one output sample, for a model with one output.</summary>
+    public Shape OutputShape => OutputShapes.Count == 1 ? OutputShapes[0]
+        : throw new InvalidOperationException($"Model '{Name}' has {OutputShapes.Count} outputs ({string.Join(", ", OutputNames)}); use OutputShapes.");
+
+    /// <summary>Runs the network on one tensor per input (already on <see cref="Device"/>, shapes checked); returns one fresh tensor per output.</summary>
+    protected abstract Tensor[] ForwardCore(IReadOnlyList<Tensor> inputs);
+
+    /// <summary>Switches the network to training or inference mode (dropout, batch-norm statistics).</summary>
+    protected internal virtual void SetTrainingMode(bool training)
+    {
+        if (training) Network.train();
+        else Network.eval();
+    }
+
+    /// <summary>Words naming output <paramref name="index"/> and the layer behind it, for error messages.</summary>
+    protected internal virtual string DescribeOutput(int index) => $"output '{OutputNames[index]}'";
+
+    // ---------------------------------------------------------------- compile state
+
+    /// <summary>Whether the model has been compiled (an optimizer and a loss are set).</summary>
+    public bool IsCompiled => _optimizer is not null && _losses.Length > 0;
+
+    /// <summary>The optimizer configuration given to <c>Compile</c> (null before).</summary>
+    public Optimizer? Optimizer => _optimizerConfig;
+
+    /// <summary>The TorchSharp optimizer created by <c>Compile</c> over the weights (null before); its parameter groups hold the rates in force.</summary>
+    public torch.optim.Optimizer? TorchOptimizer => _optimizer;
+
+    /// <summary>The loss of a single-output model (null before <c>Compile</c>; for several outputs see <see cref="Losses"/>).</summary>
+    public Loss? Loss => _losses.Length == 1 ? _losses[0] : null;
+
+    /// <summary>The loss of each output (null for an output without one).</summary>
+    public IReadOnlyList<Loss?> Losses => _losses;
+
+    /// <summary>The weight of each output's loss in the total.</summary>
+    public IReadOnlyList<double> LossWeights => _lossWeights;
+
+    /// <summary>The metrics of a single-output model (for several outputs see <see cref="OutputMetrics"/>).</summary>
+    public IReadOnlyList<Metric> Metrics => _metrics.Length == 1 ? _metrics[0] : _metrics.SelectMany(m => m).ToArray();
+
+    /// <summary>The metrics of each output.</summary>
+    public IReadOnlyList<IReadOnlyList<Metric>> OutputMetrics => _metrics;
+
+    /// <summary>Per-epoch results of every <see cref="Fit"/> call so far, and how the last one ended.</summary>
+    public History History { get; } = new();
+
+    /// <summary>Set by a callback to end training (Keras's <c>model.stop_training</c>); prefer <see cref="RequestStop"/>, which also says why.</summary>
+    public bool StopTraining { get; set; }
+
+    internal string? StopReason { get; private set; }
+
+    internal TrainingOutcome StopOutcome { get; private set; } = TrainingOutcome.StoppedEarly;
+
+    /// <summary>Ends training after the current batch (from a batch hook) or epoch (from an epoch hook), recording <paramref name="reason"/> in the history.</summary>
+    public void RequestStop(string reason, TrainingOutcome outcome = TrainingOutcome.StoppedEarly)
+    {
+        Guard.NotEmpty(reason);
+        StopTraining = true;
+        StopReason = reason;
+        StopOutcome = outcome;
+    }
+
+    internal void ClearStop()
+    {
+        StopTraining = false;
+        StopReason = null;
+        StopOutcome = TrainingOutcome.StoppedEarly;
+    }
+
+    /// <summary>
+    /// Sets the optimizer, the loss and weight of each output, and each output's metrics. Creates a fresh TorchSharp
+    /// optimizer over every weight (frozen ones have no gradient and are skipped by its step), so compiling again
+    /// resets the optimizer's state (as in Keras) while freezing and unfreezing need no recompile.
+    /// </summary>
+    protected void CompileCore(Optimizer optimizer, IReadOnlyList<Loss?> losses, IReadOnlyList<double>? lossWeights, IReadOnlyList<IReadOnlyList<Metric>> metrics)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(losses);
+        ArgumentNullException.ThrowIfNull(metrics);
+        int outputs = OutputNames.Count;
+        if (losses.Count != outputs)
+            throw new ArgumentException($"Model '{Name}' has {outputs} output(s) ({string.Join(", ", OutputNames)}) but {losses.Count} loss(es) were given.", nameof(losses));
+        if (losses.All(l => l is null))
+            throw new ArgumentException($"Model '{Name}' needs a loss for at least one output.", nameof(losses));
+        var weights = lossWeights?.ToArray() ?? Enumerable.Repeat(1.0, outputs).ToArray();
+        if (weights.Length != outputs)
+            throw new ArgumentException($"Model '{Name}' has {outputs} output(s) but {weights.Length} loss weight(s) were given.", nameof(lossWeights));
+        for (int i = 0; i < weights.Length; i++)
         {
-            if (limit > steps)
-                throw new ArgumentException($"Invalid value for argument stepsPerEpoch. Expected at most {steps}, the number of batches of {o.BatchSize} in the {train.Count} training samples. Received stepsPerEpoch={limit}.", "stepsPerEpoch");
-            steps = limit;
+            if (!(weights[i] >= 0) || double.IsInfinity(weights[i]))
+                throw new ArgumentException($"Invalid loss weight for output '{OutputNames[i]}'. Expected a finite value of 0 or more. Received {weights[i]}.", nameof(lossWeights));
         }
-        if (initialEpoch >= o.Epochs)
-            throw new ArgumentException($"Nothing to train: training starts at epoch {initialEpoch}{(resume is null ? "" : $" (resumed from '{o.ResumeFrom}')")} but epochs={o.Epochs}. Pass a larger epochs.", "epochs");
-
-        if (resume is { BatchesDone: > 0 } && resume.BatchSize != o.BatchSize)
-            throw new ArgumentException($"Checkpoint '{o.ResumeFrom}' was taken in the middle of an epoch with batchSize={resume.BatchSize}; resume it with the same batch size. Received batchSize={o.BatchSize}.", "batchSize");
-        var session = new TrainingSession(model, loaderSeed, o.BatchSize, metrics, callbacks) { Epoch = initialEpoch };
-        var parameters = new TrainingParameters(o.Epochs, steps, o.Verbose, initialEpoch);
-        foreach (var c in callbacks)
+        if (metrics.Count != outputs)
+            throw new ArgumentException($"Model '{Name}' has {outputs} output(s) but metrics were given for {metrics.Count}.", nameof(metrics));
+        var keys = new HashSet<string>();
+        for (int o = 0; o < outputs; o++)
         {
-            c.Model = model;
-            c.Params = parameters;
-            c.Session = session;
+            foreach (var m in metrics[o])
+            {
+                ArgumentNullException.ThrowIfNull(m, nameof(metrics));
+                if (!keys.Add(MetricKey(o, m.Name, outputs)))
+                    throw new ArgumentException($"Two metrics are named '{m.Name}'{(outputs > 1 ? $" on output '{OutputNames[o]}'" : "")}; metric names must be unique.", nameof(metrics));
+            }
         }
-        resume?.Restore(session);
+        _optimizer?.Dispose();
+        _optimizerConfig = optimizer;
+        _optimizer = optimizer.Create(Network.parameters());
+        _losses = losses.ToArray();
+        _lossWeights = weights;
+        _metrics = metrics.Select(m => m.ToArray()).ToArray();
+    }
 
-        var device = model.Device.ToTorch();
-        bool nonBlocking = model.Device.IsCuda;
-        var trainable = model.Network.parameters().Where(p => p.requires_grad).ToList();
-        using var classWeights = o.ClassWeight is null ? null : ClassWeightTensor(o.ClassWeight, model, device);
-        int accumulation = config.GradientAccumulationSteps;
+    /// <summary>The log key of a metric: its name for a single output, <c>{output}_{name}</c> with several (Keras 3's convention).</summary>
+    internal string MetricKey(int output, string name, int? outputs = null)
+        => (outputs ?? OutputNames.Count) == 1 ? name : $"{OutputNames[output]}_{name}";
 
-        model.StopTraining = false;
-        var trainLogs = new Dictionary<string, double>();
-        foreach (var c in callbacks) c.OnTrainBegin(trainLogs);
-        var epochLogs = new Dictionary<string, double>();
+    // ---------------------------------------------------------------- building blocks of steps
+
+    /// <summary>
+    /// The model applied to <paramref name="inputs"/> (one tensor per input, batch first) in the current mode; one
+    /// fresh tensor per output. Inputs are moved to <see cref="Device"/> when elsewhere; their shapes are checked.
+    /// </summary>
+    public Tensor[] Call(IReadOnlyList<Tensor> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        CheckInputs(inputs, "Call");
+        var device = Device.ToTorch();
+        if (inputs.All(t => t.device == device)) return ForwardCore(inputs);
+        var moved = inputs.Select(t => t.device == device ? t : t.to(device)).ToArray();
         try
         {
-            for (int epoch = initialEpoch; epoch < o.Epochs && !model.StopTraining; epoch++)
-            {
-                bool resumingMidEpoch = resume is { BatchesDone: > 0 } && epoch == initialEpoch;
-                session.Epoch = epoch;
-                session.EpochFinished = false;
-                session.PendingLogs = null;
-                if (!resumingMidEpoch)
-                {
-                    session.BatchesDone = 0;
-                    session.LossSum = 0;
-                    session.Seen = 0;
-                    foreach (var m in metrics) m.Reset();
-                }
-                epochLogs = new Dictionary<string, double>();
-                foreach (var c in callbacks) c.OnEpochBegin(epoch, epochLogs);
-                model.TrainMode();
-                bool interrupted = false;
-                int step = 0;
-                using (var batches = loader.GetEnumerator())
-                {
-                    if (resume is not null && epoch == initialEpoch)
-                    {
-                        // Skip the batches the interrupted run had finished, then restore the random generator, so
-                        // that anything the skipped batches drew (augmentation) does not shift later draws.
-                        for (; step < session.BatchesDone && batches.MoveNext(); step++) batches.Current.Dispose();
-                        resume!.RestoreRandomState();
-                    }
-                    for (; step < steps && batches.MoveNext(); step++)
-                    {
-                        using var batch = batches.Current;
-                        var batchLogs = new Dictionary<string, double>();
-                        foreach (var c in callbacks) c.OnTrainBatchBegin(step, batchLogs);
-                        int windowStart = step - step % accumulation;
-                        int windowSize = (int)Math.Min(accumulation, steps - windowStart);
-                        bool windowEnd = step == windowStart + windowSize - 1;
-                        using (var scope = NewDisposeScope())
-                        {
-                            model.CheckInput(batch.Inputs, "Fit");
-                            var x = batch.Inputs.device == device ? batch.Inputs : batch.Inputs.to(device, nonBlocking);
-                            var y = batch.Targets.device == device ? batch.Targets : batch.Targets.to(device, nonBlocking);
-                            if (step == windowStart) optimizer.zero_grad();
-                            var output = model.Network.forward(x);
-                            var l = classWeights is null ? loss.Compute(output, y) : WeightedLoss(loss, output, y, classWeights);
-                            (windowSize == 1 ? l : l / windowSize).backward();
-                            if (windowEnd)
-                            {
-                                if (config.ClipValue is double clipValue) nn.utils.clip_grad_value_(trainable, clipValue);
-                                if (config.ClipNorm is double clipNorm) nn.utils.clip_grad_norm_(trainable, clipNorm);
-                                optimizer.step();
-                            }
-                            double value = l.item<float>();
-                            long n = batch.Size;
-                            session.LossSum += value * n;
-                            session.Seen += n;
-                            using (no_grad())
-                            {
-                                foreach (var m in metrics) m.Update(output, y);
-                            }
-                        }
-                        session.BatchesDone = step + 1;
-                        batchLogs["loss"] = session.LossSum / session.Seen;
-                        foreach (var m in metrics) batchLogs[m.Name] = m.Result();
-                        foreach (var c in callbacks) c.OnTrainBatchEnd(step, batchLogs);
-                        if (model.StopTraining) break;
-                        if (windowEnd && step + 1 < steps && (o.CancellationToken.IsCancellationRequested || session.InterruptRequested))
-                        {
-                            interrupted = true;
-                            break;
-                        }
-                    }
-                }
-                if (interrupted)
-                {
-                    var partial = new Dictionary<string, double> { ["loss"] = session.LossSum / session.Seen };
-                    foreach (var m in metrics) partial[m.Name] = m.Result();
-                    foreach (var c in callbacks) c.OnInterrupt(epoch, session.BatchesDone - 1, partial);
-                    break;
-                }
-                epochLogs["loss"] = session.Seen == 0 ? double.NaN : session.LossSum / session.Seen;
-                foreach (var m in metrics) epochLogs[m.Name] = m.Result();
-                if (validation is not null)
-                {
-                    foreach (var (k, v) in Evaluate(model, validation, Math.Max(o.BatchSize, 256), callbacks, prefix: "val_")) epochLogs[k] = v;
-                }
-                if (optimizer.ParamGroups.FirstOrDefault() is { } group) epochLogs["lr"] = group.LearningRate;
-                session.EpochFinished = true;
-                session.PendingLogs = epochLogs;
-                foreach (var c in callbacks) c.OnEpochEnd(epoch, epochLogs);
-                model.History.Record(epoch, epochLogs);
-                session.PendingLogs = null;
-                foreach (var c in callbacks) c.OnEpochCommitted(epoch, epochLogs);
-                if ((o.CancellationToken.IsCancellationRequested || session.InterruptRequested) && !model.StopTraining && epoch + 1 < o.Epochs)
-                {
-                    // Stopped at an epoch boundary: the checkpoint continues with the next epoch.
-                    foreach (var c in callbacks) c.OnInterrupt(epoch, session.BatchesDone - 1, epochLogs);
-                    break;
-                }
-            }
+            return ForwardCore(moved);
         }
         finally
         {
-            foreach (var c in callbacks) c.OnTrainEnd(epochLogs);
-            foreach (var c in callbacks) c.Session = null;
-            resume?.Dispose();
+            for (int i = 0; i < moved.Length; i++) if (!ReferenceEquals(moved[i], inputs[i])) moved[i].Dispose();
         }
-        return model.History;
     }
 
-    private static (Dataset Train, Dataset? Validation) SplitValidation(FitOptions o)
+    /// <summary>The model applied to one input tensor (a model with one input and one output).</summary>
+    public Tensor Call(Tensor input)
     {
-        if (o.Validation is not null || o.ValidationSplit == 0) return (o.Train, o.Validation);
-        long count = o.Train.Count;
-        long held = (long)Math.Floor(count * o.ValidationSplit);
-        if (held < 1 || held >= count)
-            throw new ArgumentException($"Invalid value for argument validationSplit. Expected a fraction that leaves at least one training and one validation sample out of {count}. Received validationSplit={o.ValidationSplit}.", "validationSplit");
-        return (new DatasetSlice(o.Train, 0, count - held), new DatasetSlice(o.Train, count - held, held));
+        ArgumentNullException.ThrowIfNull(input);
+        var outputs = Call(new[] { input });
+        if (outputs.Length == 1) return outputs[0];
+        foreach (var o in outputs) o.Dispose();
+        throw new InvalidOperationException($"Model '{Name}' has {outputs.Length} outputs; use Call(IReadOnlyList<Tensor>).");
     }
 
-    private static Tensor ClassWeightTensor(IReadOnlyDictionary<int, double> classWeight, Model model, torch.Device device)
+    /// <summary>
+    /// The compiled objective: Σ weightᵢ · lossᵢ(outputᵢ, targetᵢ) over the outputs that have a loss, computed in
+    /// float32 whatever the outputs' precision. With <paramref name="classWeights"/> (single output, class-index
+    /// targets), each sample's loss is multiplied by its class's weight (Keras: Σ wᵢ·lᵢ / N).
+    /// </summary>
+    public Tensor ComputeLoss(IReadOnlyList<Tensor> outputs, IReadOnlyList<Tensor> targets, Tensor? classWeights = null)
+        => ComputeLoss(outputs, targets, classWeights, null);
+
+    internal Tensor ComputeLoss(IReadOnlyList<Tensor> outputs, IReadOnlyList<Tensor> targets, Tensor? classWeights, Action<int, Tensor>? component)
     {
-        int classes = (int)Math.Max(model.OutputShape.Elements, classWeight.Keys.Max() + 1);
-        var w = Enumerable.Repeat(1f, classes).ToArray();
-        foreach (var (c, v) in classWeight) w[c] = (float)v;
-        return tensor(w, device: device).DetachFromDisposeScope();
+        RequireCompiled(nameof(ComputeLoss));
+        if (outputs.Count != _losses.Length)
+            throw new ArgumentException($"Model '{Name}' has {_losses.Length} output(s); ComputeLoss received {outputs.Count}.", nameof(outputs));
+        if (targets.Count != _losses.Length)
+            throw new ArgumentException($"Model '{Name}' has {_losses.Length} output(s) and needs a target for each; received {targets.Count} target(s).", nameof(targets));
+        Tensor? total = null;
+        for (int i = 0; i < _losses.Length; i++)
+        {
+            if (_losses[i] is not { } loss) continue;
+            var prediction = outputs[i].dtype is ScalarType.Float16 or ScalarType.BFloat16 ? outputs[i].to_type(ScalarType.Float32) : outputs[i];
+            var term = classWeights is null ? loss.Compute(prediction, targets[i]) : WeightedLoss(loss, prediction, targets[i], classWeights);
+            component?.Invoke(i, term);
+            if (_losses.Length > 1 && _lossWeights[i] != 1) term = term.mul(_lossWeights[i]);
+            total = total is null ? term : total.add(term);
+        }
+        return total!;
     }
 
     private static Tensor WeightedLoss(Loss loss, Tensor output, Tensor targets, Tensor classWeights)
@@ -197,74 +247,291 @@ internal static class Trainer
         return (perSample * w).mean();
     }
 
-    public static IReadOnlyDictionary<string, double> Evaluate(Model model, Dataset data, int batchSize, List<Callback> callbacks, string prefix)
+    // ---------------------------------------------------------------- the three steps
+
+    /// <summary>
+    /// One training step on a batch (Keras 3's <c>train_step</c>): forward, loss, backward, update, metrics. Override it
+    /// to change what a step does — two forward passes, an extra penalty, a second optimizer — and keep using the
+    /// context's <see cref="StepContext.Backward"/> and <see cref="StepContext.ApplyGradients"/> so gradient
+    /// accumulation, clipping, mixed precision and data parallelism keep working.
+    /// </summary>
+    /// <remarks>
+    /// Runs inside a dispose scope the engine owns, with the model in training mode: tensors created here die with
+    /// the step. The default is:
+    /// <code>
+    /// var outputs = Call(step.Inputs);
+    /// var loss = step.ComputeLoss(outputs);
+    /// step.Backward(loss);
+    /// step.ApplyGradients();
+    /// step.Record(loss, outputs);
+    /// </code>
+    /// </remarks>
+    protected internal virtual void TrainStep(StepContext step)
     {
-        var loss = model.Loss!;
-        var metrics = model.Metrics.Select(m => m.Clone()).ToList();
-        var device = model.Device.ToTorch();
-        bool wasTraining = model.Network.training;
-        var logs = new Dictionary<string, double>();
-        foreach (var c in callbacks) c.OnTestBegin(logs);
-        model.Network.eval();
-        double lossSum = 0;
-        long seen = 0;
-        int step = 0;
-        try
-        {
-            using var _ = no_grad();
-            foreach (var batch in new DataLoader(data, batchSize))
-            {
-                using (batch)
-                using (var scope = NewDisposeScope())
-                {
-                    model.CheckInput(batch.Inputs, prefix.Length > 0 ? "Fit (validation)" : "Evaluate");
-                    var x = batch.Inputs.to(device);
-                    var y = batch.Targets.to(device);
-                    var output = model.Network.forward(x);
-                    var l = loss.Compute(output, y);
-                    lossSum += l.item<float>() * batch.Size;
-                    seen += batch.Size;
-                    foreach (var m in metrics) m.Update(output, y);
-                }
-                foreach (var c in callbacks) c.OnTestBatchEnd(step++, logs);
-            }
-        }
-        finally
-        {
-            if (wasTraining) model.TrainMode();
-        }
-        var result = new Dictionary<string, double> { [prefix + "loss"] = lossSum / seen };
-        foreach (var m in metrics) result[prefix + m.Name] = m.Result();
-        foreach (var c in callbacks) c.OnTestEnd(result);
-        return result;
+        ArgumentNullException.ThrowIfNull(step);
+        var outputs = Call(step.Inputs);
+        var loss = step.ComputeLoss(outputs);
+        step.Backward(loss);
+        step.ApplyGradients();
+        step.Record(loss, outputs);
     }
 
-    public static Tensor Predict(Model model, IEnumerable<Batch> batches, long count)
+    /// <summary>One evaluation step (Keras's <c>test_step</c>): forward in inference mode with gradients off, loss, metrics.</summary>
+    protected internal virtual void TestStep(StepContext step)
     {
-        var device = model.Device.ToTorch();
-        bool wasTraining = model.Network.training;
-        model.Network.eval();
-        var outputs = new List<Tensor>();
-        try
+        ArgumentNullException.ThrowIfNull(step);
+        var outputs = Call(step.Inputs);
+        var loss = step.ComputeLoss(outputs);
+        step.Record(loss, outputs);
+    }
+
+    /// <summary>One prediction step (Keras's <c>predict_step</c>): the outputs for a batch of inputs, in inference mode with gradients off.</summary>
+    protected internal virtual Tensor[] PredictStep(IReadOnlyList<Tensor> inputs) => Call(inputs);
+
+    // ---------------------------------------------------------------- loops
+
+    /// <summary>
+    /// Trains for <paramref name="epochs"/> epochs and returns the history (keys <c>loss</c>, each metric, <c>lr</c>, and
+    /// with validation data <c>val_loss</c> and <c>val_</c>-prefixed metrics; <see cref="History.Outcome"/> says how it ended).
+    /// </summary>
+    /// <param name="x">Training samples.</param>
+    /// <param name="epochs">Index of the last epoch plus one (as Keras: with <paramref name="initialEpoch"/> k, trains epochs k … epochs − 1).</param>
+    /// <param name="batchSize">Samples per step (per process in a data-parallel run).</param>
+    /// <param name="validationData">Samples evaluated after every epoch.</param>
+    /// <param name="validationSplit">Fraction of <paramref name="x"/> held out for validation: the last samples, taken
+    /// before any shuffling (as Keras); they keep the dataset's transforms and loader settings. Not allowed together with <paramref name="validationData"/>.</param>
+    /// <param name="validationBatchSize">Samples per validation step; <paramref name="batchSize"/> when null (Keras's default).</param>
+    /// <param name="shuffle">Reshuffle the training samples every epoch.</param>
+    /// <param name="seed">Seeds the shuffle order, the augmentation and libtorch's generator (dropout): with the same seed
+    /// (and weights built after the same <c>torch.manual_seed</c>), a CPU run is bit-identical.</param>
+    /// <param name="callbacks">Hooks called during training.</param>
+    /// <param name="verbose">0 silent, 1 progress bar (one line per epoch when output is redirected), 2 one line per epoch.</param>
+    /// <param name="initialEpoch">Epoch index to start from (to continue training).</param>
+    /// <param name="classWeight">Weight per class index; each sample's loss is multiplied by its class's weight
+    /// (Keras: <c>Σ wᵢ·lᵢ / N</c>), classes not listed weigh 1. Needs class-index targets and a loss that implements
+    /// <see cref="Kernelwise.Loss.ComputePerSample"/>. Validation losses are not weighted.</param>
+    /// <param name="stepsPerEpoch">Batches per epoch (at most one pass over the data); the rest of each epoch's shuffled order is skipped.</param>
+    /// <param name="resumeFrom">A training checkpoint (<see cref="TrainingCheckpoint"/>) to resume from: weights, optimizer
+    /// and callback state, epoch and batch, random state, data order and history are restored, and training continues
+    /// where it stopped. <paramref name="initialEpoch"/> is then ignored.</param>
+    /// <param name="strategy">How to spread training over processes; null takes the one the environment says (a plain
+    /// single process, unless launched by <c>mpirun</c> with <c>Kernelwise.Distributed</c> configured).</param>
+    /// <param name="cancellationToken">Stops training after the current step (or accumulation window); callbacks get
+    /// <see cref="Callback.OnInterrupt"/>, so <see cref="SaveOnInterrupt"/> can save a checkpoint.</param>
+    public History Fit(Dataset x, int epochs = 1, int batchSize = 32, Dataset? validationData = null, double validationSplit = 0,
+        int? validationBatchSize = null, bool shuffle = true, int? seed = null, IEnumerable<Callback>? callbacks = null, int verbose = 1,
+        int initialEpoch = 0, IReadOnlyDictionary<int, double>? classWeight = null, int? stepsPerEpoch = null, string? resumeFrom = null,
+        DistributionStrategy? strategy = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        Guard.Positive(epochs);
+        Guard.Positive(batchSize);
+        Guard.NonNegative(initialEpoch);
+        Guard.InRange(validationSplit, 0, 1, maxInclusive: false);
+        if (validationBatchSize is int vbs) Guard.Positive(vbs, nameof(validationBatchSize));
+        if (stepsPerEpoch is int spe) Guard.Positive(spe, nameof(stepsPerEpoch));
+        if (verbose is < 0 or > 2) throw new ArgumentOutOfRangeException(nameof(verbose), $"Invalid value for argument verbose. Expected 0, 1 or 2. Received verbose={verbose}.");
+        if (resumeFrom is null && initialEpoch >= epochs)
+            throw new ArgumentException($"Invalid value for argument initialEpoch. Expected a value below epochs={epochs}. Received initialEpoch={initialEpoch}.", nameof(initialEpoch));
+        if (validationData is not null && validationSplit > 0)
+            throw new ArgumentException($"Invalid arguments validationData and validationSplit. Expected one of them, not both. Received validationSplit={validationSplit} with validationData.", nameof(validationSplit));
+        if (classWeight is not null)
         {
-            using var _ = no_grad();
-            foreach (var batch in batches)
+            if (OutputNames.Count != 1) throw new ArgumentException($"classWeight applies to models with one output; model '{Name}' has {OutputNames.Count}.", nameof(classWeight));
+            foreach (var (c, w) in classWeight)
             {
-                using (batch)
-                using (var scope = NewDisposeScope())
-                {
-                    model.CheckInput(batch.Inputs, "Predict");
-                    var output = model.Network.forward(batch.Inputs.to(device)).cpu();
-                    outputs.Add(output.DetachFromDisposeScope());
-                }
+                if (c < 0 || !(w >= 0) || double.IsInfinity(w))
+                    throw new ArgumentException($"Invalid value for argument classWeight. Expected class indices of 0 or more with finite weights of 0 or more. Received classWeight[{c}]={w}.", nameof(classWeight));
             }
-            Debug.Assert(outputs.Sum(o => o.shape[0]) == count);
-            return cat(outputs, 0);
         }
-        finally
+        RequireCompiled(nameof(Fit));
+        var list = new CallbackList(callbacks ?? Array.Empty<Callback>());
+        return Engine.FitLoop.Run(this, new Engine.FitOptions(x, epochs, batchSize, validationData, validationSplit, validationBatchSize ?? batchSize,
+            shuffle, seed, list, verbose, initialEpoch, stepsPerEpoch, classWeight, resumeFrom, strategy ?? DistributionStrategy.SingleProcess, cancellationToken));
+    }
+
+    /// <summary>Loss and metrics over <paramref name="data"/> in inference mode (dropout off, batch-norm running statistics).</summary>
+    public Logs Evaluate(Dataset data, int batchSize = 32, IEnumerable<Callback>? callbacks = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        Guard.Positive(batchSize);
+        RequireCompiled(nameof(Evaluate));
+        var list = new CallbackList(callbacks ?? Array.Empty<Callback>());
+        list.Attach(this, null, null);
+        return Engine.EvaluationLoop.Evaluate(this, data, batchSize, list, prefix: "", method: "Evaluate");
+    }
+
+    /// <summary>The outputs (logits for a classifier) for every sample, on the CPU, [N, ...]: a model with one output. The caller owns the tensor.</summary>
+    public Tensor Predict(Dataset data, int batchSize = 32) => Single(PredictOutputs(data, batchSize), "Predict");
+
+    /// <summary>The outputs for <paramref name="inputs"/> [N, ...] (one input, one output), on the CPU; the caller owns the tensor.</summary>
+    public Tensor Predict(Tensor inputs, int batchSize = 32)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        return Single(PredictOutputs(new[] { inputs }, batchSize), "Predict");
+    }
+
+    /// <summary>Every output for every sample of <paramref name="data"/>, on the CPU, one tensor per output; the caller owns them.</summary>
+    public Tensor[] PredictOutputs(Dataset data, int batchSize = 32, IEnumerable<Callback>? callbacks = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        Guard.Positive(batchSize);
+        var list = new CallbackList(callbacks ?? Array.Empty<Callback>());
+        list.Attach(this, null, null);
+        return Engine.EvaluationLoop.Predict(this, Engine.DataPipeline.Loader(this, data, batchSize), data.Count, list);
+    }
+
+    /// <summary>Every output for <paramref name="inputs"/> (one tensor per model input, [N, ...] each), on the CPU; the caller owns them.</summary>
+    public Tensor[] PredictOutputs(IReadOnlyList<Tensor> inputs, int batchSize = 32)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        Guard.Positive(batchSize);
+        CheckInputs(inputs, "Predict");
+        long n = inputs[0].shape[0];
+        IEnumerable<Batch> Batches()
         {
-            foreach (var o in outputs) o.Dispose();
-            if (wasTraining) model.TrainMode();
+            for (long start = 0; start < n; start += batchSize)
+            {
+                long size = Math.Min(batchSize, n - start);
+                yield return new Batch(inputs.Select(t => t.narrow(0, start, size)).ToArray(), Array.Empty<Tensor>());
+            }
         }
+        return Engine.EvaluationLoop.Predict(this, Batches(), n, new CallbackList(Array.Empty<Callback>()));
+    }
+
+    private Tensor Single(Tensor[] outputs, string method)
+    {
+        if (outputs.Length == 1) return outputs[0];
+        foreach (var o in outputs) o.Dispose();
+        throw new InvalidOperationException($"Model '{Name}' has {outputs.Length} outputs ({string.Join(", ", OutputNames)}); use {method}Outputs, which returns one tensor per output.");
+    }
+
+    /// <summary>
+    /// The confusion matrix of the predictions on <paramref name="data"/> (inference mode), counted exactly over every
+    /// sample: rows are the actual classes, columns the predicted ones. Class names are taken from a
+    /// <see cref="TensorDataset"/> that has them.
+    /// </summary>
+    /// <param name="data">Samples with class-index targets.</param>
+    /// <param name="batchSize">Samples per step.</param>
+    /// <param name="output">Which output to score (models with several).</param>
+    public ConfusionMatrix ConfusionMatrix(Dataset data, int batchSize = 32, int output = 0)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        Guard.Positive(batchSize);
+        if (output < 0 || output >= OutputShapes.Count)
+            throw new ArgumentOutOfRangeException(nameof(output), output, $"Model '{Name}' has {OutputShapes.Count} output(s).");
+        var shape = OutputShapes[output];
+        int classes = shape.Rank == 1 && shape[0] >= 2 ? shape[0] : 2;
+        var names = (data as TensorDataset)?.ClassNames;
+        var matrix = new ConfusionMatrix(classes, names is not null && names.Count == classes ? names : null);
+        Engine.EvaluationLoop.Score(this, data, batchSize, output, matrix);
+        return matrix;
+    }
+
+    /// <summary>
+    /// A learning-rate range test (fastai's <c>lr_find</c>): trains with <see cref="Fit"/>'s own step on batches of
+    /// <paramref name="train"/> while the rate grows exponentially from <paramref name="startRate"/> to
+    /// <paramref name="endRate"/> over at most <paramref name="steps"/> batches (stopping early when the loss diverges),
+    /// then restores the weights, the batch-norm statistics, the optimizer's state and rates, the random generator and
+    /// the history — the model is exactly as before.
+    /// </summary>
+    /// <returns>Rates and smoothed losses, with suggestions (<see cref="LearningRateFinderResult.SuggestedRate"/>) and a plot.</returns>
+    public LearningRateFinderResult FindLearningRate(Dataset train, double startRate = 1e-7, double endRate = 10, int steps = 100, int batchSize = 32, int? seed = null)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        Guard.Positive(startRate);
+        Guard.Positive(endRate);
+        if (endRate <= startRate)
+            throw new ArgumentException($"Invalid value for argument endRate. Expected a value above startRate={startRate}. Received endRate={endRate}.", nameof(endRate));
+        if (steps is < 2 or > 1000)
+            throw new ArgumentOutOfRangeException(nameof(steps), steps, $"Invalid value for argument steps. Expected a value in [2, 1000]. Received steps={steps}.");
+        Guard.Positive(batchSize);
+        RequireCompiled(nameof(FindLearningRate));
+        if (_optimizer is not TorchSharp.Modules.OptimizerHelper)
+            throw new NotSupportedException($"FindLearningRate needs an optimizer that can save its state; {_optimizer!.GetType().Name} cannot.");
+        return LearningRateFinder.Run(this, train, startRate, endRate, steps, batchSize, seed);
+    }
+
+    // ---------------------------------------------------------------- weights
+
+    /// <summary>
+    /// Writes the weights and buffers (batch-norm statistics), atomically: to a temporary file in the same folder,
+    /// flushed to disk, then renamed over <paramref name="path"/> — a crash never leaves a partial file.
+    /// </summary>
+    /// <param name="path">The file. Its extension picks the format unless <paramref name="format"/> is given:
+    /// <c>.safetensors</c> → safetensors, <c>.pt</c>/<c>.pth</c> → a PyTorch state dict (loadable with
+    /// <c>model.load_state_dict(torch.load(path))</c> in Python, names such as <c>conv2d.weight</c>), anything else →
+    /// TorchSharp's format.</param>
+    /// <param name="format">The format, overriding the extension.</param>
+    public void SaveWeights(string path, WeightsFormat? format = null) => WeightsFile.Save(Network, Name, path, format);
+
+    /// <summary>
+    /// Loads weights from a file written by <see cref="SaveWeights"/>, by PyTorch (<c>torch.save(model.state_dict())</c>,
+    /// <c>.pt</c>/<c>.pth</c>) or as safetensors. Every tensor is checked first: when any is missing, unexpected or has the
+    /// wrong shape, the error lists them all, names the file, and the model is left unchanged.
+    /// </summary>
+    /// <param name="path">The file; its extension picks the format as in <see cref="SaveWeights"/>.</param>
+    /// <param name="format">The format, overriding the extension.</param>
+    /// <param name="strict">When false, missing and unexpected tensors are ignored (e.g. to load a backbone into a model
+    /// with a new head); tensors with the wrong shape are always an error. Safetensors and PyTorch files only.</param>
+    /// <remarks>Loading never executes code from the file: safetensors holds data only, and PyTorch files are refused
+    /// when their pickle names anything other than tensors, storages and ordered dicts.</remarks>
+    public void LoadWeights(string path, WeightsFormat? format = null, bool strict = true) => WeightsFile.Load(Network, Name, path, format, strict);
+
+    // ---------------------------------------------------------------- checks
+
+    /// <summary>Throws a clear error unless <paramref name="inputs"/> has one tensor per model input with the declared shapes.</summary>
+    internal void CheckInputs(IReadOnlyList<Tensor> inputs, string method)
+    {
+        if (inputs.Count != InputShapes.Count)
+            throw new ArgumentException($"{method} received {inputs.Count} input tensor(s); model '{Name}' takes {InputShapes.Count} ({string.Join(", ", InputNames)}).");
+        for (int i = 0; i < inputs.Count; i++)
+        {
+            var t = inputs[i];
+            var expected = InputShapes[i].WithBatch(t.shape.Length > 0 ? t.shape[0] : 0);
+            if (!t.shape.SequenceEqual(expected))
+            {
+                string which = inputs.Count == 1 ? "inputs" : $"input '{InputNames[i]}'";
+                throw new ArgumentException(
+                    $"{method} received {which} of shape [{string.Join(", ", t.shape)}]; model '{Name}' expects [batch, {string.Join(", ", InputShapes[i].ToArray())}] (NCHW).");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Checks class-index targets on the host before they reach the device: a label outside the model's outputs is a
+    /// clear error naming the largest label, the number of outputs and the last layer — not libtorch's
+    /// "Target 8 is out of bounds" deep inside the loss.
+    /// </summary>
+    internal void CheckTargets(IReadOnlyList<Tensor> targets, string method)
+    {
+        for (int i = 0; i < _losses.Length && i < targets.Count; i++)
+        {
+            if (_losses[i] is not { } loss || targets[i].device_type != DeviceType.CPU) continue;
+            string? problem = loss.DescribeTargetProblem(targets[i], OutputShapes[i]);
+            if (problem is not null)
+                throw new ArgumentException($"{method}: {problem} Model '{Name}', {DescribeOutput(i)}, produces {OutputShapes[i]} per sample.");
+        }
+    }
+
+    internal void RequireCompiled(string method)
+    {
+        if (!IsCompiled)
+            throw new InvalidOperationException($"Model '{Name}' must be compiled before {method}: call model.Compile(optimizer, loss, metrics) first.");
+    }
+
+    /// <summary>Disposes the weights and the optimizer.</summary>
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Disposes the optimizer and, in derived classes, the network.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (!disposing) return;
+        _optimizer?.Dispose();
+        _optimizer = null;
     }
 }

@@ -8,7 +8,7 @@ namespace Kernelwise.Training;
 /// <summary>
 /// A complete, verified snapshot of a training run: weights and buffers, optimizer state, callback state (schedules,
 /// early stopping, best values), the epoch and batch reached, the random generator's state, the data order's seed,
-/// and the history. <see cref="Models.Model.Fit"/> resumes from one with <c>resumeFrom:</c>, exactly: on the CPU the
+/// and the history. <see cref="Trainer.Fit"/> resumes from one with <c>resumeFrom:</c>, exactly: on the CPU the
 /// resumed run ends with the same weights, bit for bit, as an uninterrupted one.
 /// </summary>
 /// <remarks>
@@ -154,11 +154,15 @@ public sealed class TrainingCheckpoint : IDisposable
         return history;
     }
 
-    internal static void Write(string path, TrainingSession session)
+    /// <summary>Writes a checkpoint of the running <c>Fit</c> described by <paramref name="state"/> (what <see cref="ModelCheckpoint"/> and <see cref="SaveOnInterrupt"/> call).</summary>
+    public static void Write(string path, TrainingState state)
     {
+        Guard.NotEmpty(path);
+        ArgumentNullException.ThrowIfNull(state);
+        var session = state;
         var model = session.Model;
-        var optimizer = model.Optimizer as TorchSharp.Modules.OptimizerHelper
-            ?? throw new NotSupportedException($"The optimizer {model.Optimizer?.GetType().Name} cannot save its state, so a training checkpoint cannot be written.");
+        var optimizer = model.TorchOptimizer as TorchSharp.Modules.OptimizerHelper
+            ?? throw new NotSupportedException($"The optimizer {model.TorchOptimizer?.GetType().Name} cannot save its state, so a training checkpoint cannot be written.");
         var sections = new List<(string, byte[])>();
         bool finished = session.EpochFinished;
         sections.Add(("meta", Bytes(w =>
@@ -168,8 +172,8 @@ public sealed class TrainingCheckpoint : IDisposable
             w.Write(finished ? session.Epoch + 1 : session.Epoch);
             w.Write(finished ? 0 : session.BatchesDone);
             w.Write(session.LoaderSeed);
-            w.Write(finished ? 0.0 : session.LossSum);
-            w.Write(finished ? 0L : session.Seen);
+            w.Write(finished ? 0.0 : session.Tracker?.Sum ?? 0.0);
+            w.Write(finished ? 0L : session.Tracker?.Seen ?? 0L);
             w.Write(optimizer.GetType().Name);
             w.Write(DateTime.UtcNow.Ticks);
             w.Write(session.BatchSize);
@@ -188,11 +192,21 @@ public sealed class TrainingCheckpoint : IDisposable
             sections.Add(("weights", ms.ToArray()));
         }
         sections.Add(("optimizer", Bytes(w => optimizer.save_state_dict(w))));
+        if (!finished && session.Tracker is { ComponentSums.Length: > 0 } tracker)
+        {
+            var components = tracker.ComponentSumValues();
+            sections.Add(("loss_components", Bytes(w =>
+            {
+                w.Write(components.Length);
+                foreach (var c in components) w.Write(c);
+            })));
+        }
         using (var rng = torch.get_rng_state()) sections.Add(("rng", rng.bytes.ToArray()));
         sections.Add(("history", Bytes(w => WriteHistory(w, model.History, session.PendingLogs is { } p ? (session.Epoch, p) : null))));
         sections.Add(("metrics", Bytes(w =>
         {
-            var states = finished ? new List<(string, double[]?)>() : session.Metrics.Select(m => (m.Name, m.GetState())).ToList();
+            var states = finished ? new List<(string, double[]?)>()
+                : session.Metrics.SelectMany((ms, o) => ms.Select(m => (model.MetricKey(o, m.Name), m.GetState()))).ToList();
             w.Write(states.Count);
             foreach (var (name, state) in states)
             {
@@ -203,7 +217,7 @@ public sealed class TrainingCheckpoint : IDisposable
         })));
         sections.Add(("callbacks", Bytes(w =>
         {
-            var keyed = KeyedCallbacks(session).ToList();
+            var keyed = (session.Callbacks?.Keyed() ?? Enumerable.Empty<(string, Callback)>()).ToList();
             w.Write(keyed.Count);
             foreach (var (key, callback) in keyed)
             {
@@ -217,10 +231,10 @@ public sealed class TrainingCheckpoint : IDisposable
     }
 
     /// <summary>Applies everything except the random generator's state (see <see cref="RestoreRandomState"/>) to the session's model and callbacks.</summary>
-    internal void Restore(TrainingSession session)
+    internal void Restore(Trainer model, TrainingState session, CallbackList callbacks, Engine.StepServices services)
     {
-        var model = session.Model;
-        var optimizer = (TorchSharp.Modules.OptimizerHelper)model.Optimizer!;
+        var optimizer = model.TorchOptimizer as TorchSharp.Modules.OptimizerHelper
+            ?? throw new CheckpointException(Path, $"Model '{model.Name}' is compiled with an optimizer that cannot load state ({model.TorchOptimizer?.GetType().Name}).");
         if (optimizer.GetType().Name != OptimizerType)
             throw new CheckpointException(Path, $"Checkpoint '{Path}' holds {OptimizerType} optimizer state, but model '{model.Name}' is compiled with {optimizer.GetType().Name}. Compile with the same optimizer to resume.");
         var weights = Safetensors.Read(_sections["weights"], Path);
@@ -251,7 +265,7 @@ public sealed class TrainingCheckpoint : IDisposable
                 string name = r.ReadString();
                 int length = r.ReadInt32();
                 var state = length < 0 ? null : Enumerable.Range(0, length).Select(_ => r.ReadDouble()).ToArray();
-                var metric = session.Metrics.FirstOrDefault(m => m.Name == name);
+                var metric = session.Metrics.SelectMany((ms, o) => ms.Select(m => (Key: model.MetricKey(o, m.Name), Metric: m))).FirstOrDefault(p => p.Key == name).Metric;
                 if (metric is not null && state is not null) metric.SetState(state);
             }
         }
@@ -265,7 +279,7 @@ public sealed class TrainingCheckpoint : IDisposable
                 saved[key] = r.ReadBytes(r.ReadInt32());
             }
         }
-        foreach (var (key, callback) in KeyedCallbacks(session))
+        foreach (var (key, callback) in callbacks.Keyed())
         {
             if (!saved.TryGetValue(key, out var state)) continue;
             using var ms = new MemoryStream(state, writable: false);
@@ -273,8 +287,14 @@ public sealed class TrainingCheckpoint : IDisposable
             callback.LoadState(r);
         }
         session.BatchesDone = BatchesDone;
-        session.LossSum = LossSum;
-        session.Seen = Seen;
+        double[]? components = null;
+        if (_sections.ContainsKey("loss_components"))
+        {
+            using var r = Reader("loss_components");
+            components = new double[r.ReadInt32()];
+            for (int i = 0; i < components.Length; i++) components[i] = r.ReadDouble();
+        }
+        services.Tracker.Restore(LossSum, Seen, components);
     }
 
     /// <summary>Sets libtorch's CPU random generator to the state saved with the checkpoint.</summary>
@@ -286,19 +306,7 @@ public sealed class TrainingCheckpoint : IDisposable
         torch.set_rng_state(state);
     }
 
-    private static IEnumerable<(string Key, Callback Callback)> KeyedCallbacks(TrainingSession session)
-    {
-        var seen = new Dictionary<string, int>();
-        foreach (var c in session.Callbacks)
-        {
-            string key = c.StateKey;
-            int n = seen.TryGetValue(key, out int previous) ? previous + 1 : 0;
-            seen[key] = n;
-            yield return (n == 0 ? key : $"{key}#{n}", c);
-        }
-    }
-
-    private static void WriteHistory(BinaryWriter w, History history, (int Epoch, IDictionary<string, double> Logs)? pending)
+    private static void WriteHistory(BinaryWriter w, History history, (int Epoch, Logs Logs)? pending)
     {
         var epochs = history.Epochs.ToList();
         var keys = history.Keys.ToList();

@@ -75,7 +75,8 @@ public static class GoogLeNet
     }
 
     /// <summary>torchvision's BasicConv2d at module path <paramref name="path"/>: convolution (no bias), batch norm (eps 0.001), ReLU.</summary>
-    private static Sequential BasicConv(Sequential model, string path, int filters, int kernelSize, int strides = 1, int padding = 0)
+    private static T BasicConv<T>(T model, string path, int filters, int kernelSize, int strides = 1, int padding = 0)
+        where T : ILayerChain<T>
         => model.Conv2D(filters, kernelSize, strides: strides, padding: padding, useBias: false, name: Tv(path + ".conv"))
             .BatchNormalization(epsilon: 0.001, name: Tv(path + ".bn"))
             .ReLU();

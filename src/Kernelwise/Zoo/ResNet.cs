@@ -71,7 +71,7 @@ public static class ResNet
                 int stride = stage > 0 && i == 0 ? 2 : 1;
                 string p = $"layer{stage + 1}.{i}";
                 bool projection = stride != 1 || channels != planes * expansion;
-                Func<Sequential, Sequential>? shortcut = projection
+                Func<LayerStack, LayerStack>? shortcut = projection
                     ? s => s.Conv2D(planes * expansion, 1, strides: stride, useBias: false, name: Tv(p + ".downsample.0"))
                         .BatchNormalization(name: Tv(p + ".downsample.1"))
                     : null;

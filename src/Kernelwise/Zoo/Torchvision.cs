@@ -184,13 +184,10 @@ public static class Torchvision
 
     private static WeightsFormat FormatOf(string path)
     {
-        string ext = Path.GetExtension(path).ToLowerInvariant();
-        return ext switch
-        {
-            ".safetensors" => WeightsFormat.Safetensors,
-            ".pt" or ".pth" => WeightsFormat.PyTorch,
-            _ => throw new ArgumentException($"Invalid value for argument path. Expected a .safetensors, .pt or .pth file. Received path='{path}'.", nameof(path)),
-        };
+        var format = WeightsFile.FormatOf(path);
+        if (format == WeightsFormat.TorchSharp)
+            throw new ArgumentException($"Invalid value for argument path. Expected a .safetensors, .pt or .pth file. Received path='{path}'.", nameof(path));
+        return format;
     }
 
     private static string Name(Model model) => model.Name;

@@ -38,7 +38,7 @@ internal static class ZooBuilder
     }
 
     /// <summary>The spatial size (height, width) of the builder's output so far.</summary>
-    public static int[] CurrentSpatial(Sequential model) => model.Describe(model.InputShape!).Output.Spatial;
+    public static int[] CurrentSpatial(Sequential model) => model.Layers.Count == 0 ? model.InputShape.Spatial : model.ToGraph().Outputs[0].Shape.Spatial;
 
     /// <summary>
     /// Padding that makes a max pooling of <paramref name="kernel"/>/<paramref name="stride"/> at the builder's current

@@ -48,8 +48,8 @@ public class ExplicitConv2DLayerTests
         using var mine = Net(ConvolutionImplementation.Explicit).Build(Device.Cpu);
         CopyWeights(native, mine);
         var x = randn(3, 4, 11, 10);
-        var expected = native.Network.forward(x);
-        var actual = mine.Network.forward(x);
+        var expected = native.GraphModule.forward(x);
+        var actual = mine.GraphModule.forward(x);
         Assert.Equal(expected.shape, actual.shape);
         Assert.True(expected.allclose(actual, 1e-5, 1e-5));
     }

@@ -34,7 +34,7 @@ public sealed class OnnxExportTests : IDisposable
     }
 
     /// <summary>A user's subclass of a supported base class: it may compute something else, so it is not exported as its base.</summary>
-    private sealed class CustomConv() : BaseConv(2, 2, 3, default, default, default, 1, true, Activation.Linear, "custom_conv");
+    private sealed class CustomConv() : BaseConv(2, 2, 3, default, default, default, 1, Activation.Linear, true, "custom_conv");
 
     [Fact]
     public void Should_WriteAnOpset17ModelWithNamedInputOutputDynamicBatchAndWeightInitializers_When_Exported()

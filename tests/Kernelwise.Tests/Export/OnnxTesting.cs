@@ -66,7 +66,7 @@ internal static class OnnxTesting
             Tensor expected;
             using (no_grad())
             {
-                expected = model.Network.forward(x);
+                expected = model.GraphModule.forward(x);
                 if (options.AppendSoftmax && !model.EndsInSoftmax) expected = nn.functional.softmax(expected, 1);
             }
             var (actual, shape) = Run(session, x, options);

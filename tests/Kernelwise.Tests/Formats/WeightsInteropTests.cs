@@ -31,9 +31,9 @@ public sealed class WeightsInteropTests : IDisposable
         string path = Path.Combine(_dir, name);
         using var source = Built(NoisyNet(), 1);
         using (var data = SyntheticData.Blocks(16)) source.Predict(data); // non-trivial state: keep batch-norm buffers as built
-        source.Save(path);
+        source.SaveWeights(path);
         using var target = Built(NoisyNet(), 2);
-        target.Load(path);
+        target.LoadWeights(path);
         using var a = Weights(source);
         using var b = Weights(target);
         Assert.True(BitIdentical(a, b));
@@ -45,7 +45,7 @@ public sealed class WeightsInteropTests : IDisposable
     {
         string path = Path.Combine(_dir, "w.safetensors");
         using var model = Built(PlainNet(), 3);
-        model.Save(path);
+        model.SaveWeights(path);
         var bytes = File.ReadAllBytes(path);
         long headerLength = BitConverter.ToInt64(bytes, 0);
         Assert.Equal(0, headerLength % 8);
@@ -84,7 +84,7 @@ public sealed class WeightsInteropTests : IDisposable
             data.CopyTo(f);
         }
         using var expected = Weights(model) + 1.0;
-        model.Load(path);
+        model.LoadWeights(path);
         using var actual = Weights(model);
         Assert.True(actual.allclose(expected, rtol: 1e-6, atol: 1e-6));
     }
@@ -94,11 +94,11 @@ public sealed class WeightsInteropTests : IDisposable
     {
         string path = Path.Combine(_dir, "w.safetensors");
         using var model = Built(PlainNet(), 5);
-        model.Save(path);
+        model.SaveWeights(path);
         var bytes = File.ReadAllBytes(path);
         File.WriteAllBytes(path, bytes.Take(bytes.Length - 10).ToArray());
         using var before = Weights(model);
-        var e = Assert.Throws<CheckpointException>(() => model.Load(path));
+        var e = Assert.Throws<CheckpointException>(() => model.LoadWeights(path));
         Assert.StartsWith($"'{path}' is not a valid safetensors file: tensor '", e.Message);
         Assert.Contains("(truncated?)", e.Message);
         using var after = Weights(model);
@@ -109,9 +109,9 @@ public sealed class WeightsInteropTests : IDisposable
     public void Should_ListMissingUnexpectedAndMisShaped_When_TheFileIsFromAnotherModel()
     {
         string path = Path.Combine(_dir, "noisy.pt");
-        using (var noisy = Built(NoisyNet(), 6)) noisy.Save(path);
+        using (var noisy = Built(NoisyNet(), 6)) noisy.SaveWeights(path);
         using var plain = Built(new Sequential(new Kernelwise.Shape(1, 12, 12), "plain").Conv2D(8, 3).Flatten().Dense(4, name: "head"), 7);
-        var e = Assert.Throws<CheckpointException>(() => plain.Load(path));
+        var e = Assert.Throws<CheckpointException>(() => plain.LoadWeights(path));
         Assert.StartsWith($"Could not load weights from '{path}' into model 'plain': 2 missing (head.weight, head.bias); 9 unexpected (", e.Message);
         Assert.DoesNotContain("conv2d.weight", e.Message); // same name and shape [8, 1, 3, 3]: fine
     }
@@ -121,10 +121,10 @@ public sealed class WeightsInteropTests : IDisposable
     {
         string path = Path.Combine(_dir, "backbone.safetensors");
         var backbone = new Sequential(new Kernelwise.Shape(1, 12, 12), "backbone").Conv2D(4, 3, name: "stem");
-        using (var b = Built(backbone, 8)) b.Save(path);
+        using (var b = Built(backbone, 8)) b.SaveWeights(path);
         using var full = Built(new Sequential(new Kernelwise.Shape(1, 12, 12), "full").Conv2D(4, 3, name: "stem").Flatten().Dense(3), 9);
-        Assert.Throws<CheckpointException>(() => full.Load(path));
-        full.Load(path, strict: false);
+        Assert.Throws<CheckpointException>(() => full.LoadWeights(path));
+        full.LoadWeights(path, strict: false);
         using var reference = Built(backbone, 8);
         var stem = full.Network.named_children().First(c => c.name == "stem").module.state_dict();
         var expected = reference.Network.state_dict();
@@ -158,7 +158,7 @@ public sealed class WeightsInteropTests : IDisposable
     {
         string path = ZipWithPickle(_dir, name, pickle);
         using var model = Built(PlainNet(), 10);
-        var e = Assert.Throws<CheckpointException>(() => model.Load(path));
+        var e = Assert.Throws<CheckpointException>(() => model.LoadWeights(path));
         Assert.StartsWith($"Refusing to load '{path}': it refers to the Python global '{global}', which a tensor state dict never needs;", e.Message);
     }
 
@@ -169,7 +169,7 @@ public sealed class WeightsInteropTests : IDisposable
         var pickle = Pickle(0x80, 4, 0x8c, 5, "posix", 0x94, 'K', 1, 0x93, '.');
         string path = ZipWithPickle(_dir, "computed.pt", pickle);
         using var model = Built(PlainNet(), 11);
-        var e = Assert.Throws<CheckpointException>(() => model.Load(path));
+        var e = Assert.Throws<CheckpointException>(() => model.LoadWeights(path));
         Assert.Contains("STACK_GLOBAL without literal operands", e.Message);
     }
 
@@ -179,7 +179,7 @@ public sealed class WeightsInteropTests : IDisposable
         string path = Path.Combine(_dir, "legacy.pt");
         File.WriteAllBytes(path, new byte[] { 0x80, 0x02, 0x8a, 0x0a });
         using var model = Built(PlainNet(), 12);
-        var e = Assert.Throws<CheckpointException>(() => model.Load(path));
+        var e = Assert.Throws<CheckpointException>(() => model.LoadWeights(path));
         Assert.StartsWith($"'{path}' is not a PyTorch zip file", e.Message);
     }
 }

@@ -108,7 +108,7 @@ public class ModelSummaryTests
         Assert.Equal(summary.Totals.Trainable, summary.PyTorchParameterCount);
         using var x = TorchSharp.torch.randn(summary.Input.WithBatch(2));
         model.Network.eval();
-        using var y = model.Network.forward(x);
+        using var y = model.GraphModule.forward(x);
         Assert.Equal(summary.Rows[^1].Output.WithBatch(2), y.shape);
     }
 }

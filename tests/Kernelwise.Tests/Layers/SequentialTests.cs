@@ -80,7 +80,7 @@ public class SequentialTests
         {
             using var model = TestModels.TutorialConvNet().Build(Device.Cpu);
             using var x = TorchSharp.torch.randn(3, 1, 28, 28);
-            using var y = model.Network.forward(x);
+            using var y = model.GraphModule.forward(x);
             Assert.Equal(new long[] { 3, 10 }, y.shape);
         }
 
@@ -99,7 +99,7 @@ public class SequentialTests
             var summary = new Sequential(new Shape(1, 28, 28)).Conv2D(2, 3, strides: 2, padding: Padding.Same).Summary();
             Assert.Equal(new Shape(2, 14, 14), summary.Rows[0].Output);
             using var model = new Sequential(new Shape(1, 28, 28)).Conv2D(2, 3, strides: 2, padding: Padding.Same).Build(Device.Cpu);
-            using var y = model.Network.forward(TorchSharp.torch.ones(1, 1, 28, 28));
+            using var y = model.GraphModule.forward(TorchSharp.torch.ones(1, 1, 28, 28));
             Assert.Equal(new long[] { 1, 2, 14, 14 }, y.shape);
         }
     }

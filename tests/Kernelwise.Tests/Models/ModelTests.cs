@@ -23,7 +23,7 @@ public class ModelTests
     {
         public List<long> LiveAtEpochEnd { get; } = new();
 
-        public override void OnEpochEnd(int epoch, IDictionary<string, double> logs)
+        public override void OnEpochEnd(int epoch, Logs logs)
             => LiveAtEpochEnd.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount);
     }
 
@@ -156,12 +156,12 @@ public class ModelTests
                 using var trained = SmallNet().Build(Device.Cpu).Compile(new Adam(0.01), new CrossEntropy());
                 trained.Fit(data, epochs: 1, batchSize: 8, verbose: 0);
                 string path = Path.Combine(dir.FullName, "weights.bin");
-                trained.Save(path);
+                trained.SaveWeights(path);
                 Assert.Empty(Directory.GetFiles(dir.FullName, "*.tmp"));
 
                 manual_seed(11);
                 using var fresh = SmallNet().Build(Device.Cpu);
-                fresh.Load(path);
+                fresh.LoadWeights(path);
                 using var a = trained.Predict(data);
                 using var b = fresh.Predict(data);
                 Assert.True(a.equal(b).all().item<bool>());
@@ -182,7 +182,7 @@ public class ModelTests
                 File.WriteAllBytes(path, new byte[] { 1, 2, 3, 4, 5 });
                 using var model = SmallNet().Build(Device.Cpu);
                 using var before = model.Predict(SyntheticData.Blocks(4).Inputs);
-                var e = Assert.Throws<InvalidDataException>(() => model.Load(path));
+                var e = Assert.Throws<InvalidDataException>(() => model.LoadWeights(path));
                 Assert.StartsWith($"Could not load weights from '{path}' into model 'small':", e.Message);
                 using var after = model.Predict(SyntheticData.Blocks(4).Inputs);
                 Assert.True(before.equal(after).all().item<bool>());

@@ -102,7 +102,7 @@ public class ScheduleTests
         using var model = TrainingHelpers.PlainNet().Build(Device.Cpu).Compile(new SGD(0.2), new CrossEntropy());
         var schedule = new OneCycle(totalSteps: 6);
         var seen = new List<double>();
-        var probe = new LambdaCallback(onTrainBatchBegin: (_, _) => seen.Add(model.Optimizer!.ParamGroups.First().LearningRate));
+        var probe = new LambdaCallback(onTrainBatchBegin: (_, _) => seen.Add(model.TorchOptimizer!.ParamGroups.First().LearningRate));
         model.Fit(data, epochs: 2, batchSize: 16, callbacks: new Callback[] { new LearningRateScheduler(schedule), probe }, verbose: 0);
         Assert.Equal(Enumerable.Range(0, 6).Select(t => schedule.GetRate(t, 0.2, double.NaN)).ToArray(), seen.ToArray(), new ToleranceComparer(1e-12));
     }

@@ -22,11 +22,11 @@ public class FitOptionsTests
 
         public List<int> BatchesPerEpoch { get; } = new();
 
-        public override void OnTrainBegin(IDictionary<string, double> logs) => Steps = Params?.Steps;
+        public override void OnTrainBegin(Logs logs) => Steps = Params?.Steps;
 
-        public override void OnEpochBegin(int epoch, IDictionary<string, double> logs) => BatchesPerEpoch.Add(0);
+        public override void OnEpochBegin(int epoch, Logs logs) => BatchesPerEpoch.Add(0);
 
-        public override void OnTrainBatchEnd(int batch, IDictionary<string, double> logs) => BatchesPerEpoch[^1]++;
+        public override void OnTrainBatchEnd(int batch, Logs logs) => BatchesPerEpoch[^1]++;
     }
 
     [Fact]

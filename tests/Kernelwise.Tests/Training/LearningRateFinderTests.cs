@@ -41,7 +41,7 @@ public class LearningRateFinderTests
         Assert.Equal(result.Rates.Count, result.Losses.Count);
         Assert.InRange(result.SuggestedRate, 1e-5, 10);
         Assert.Equal(result.Rates[result.Losses.ToList().IndexOf(result.Losses.Min())] / 10, result.MinimumRate, 15);
-        Assert.Equal(0.01, model.Optimizer!.ParamGroups.First().LearningRate);
+        Assert.Equal(0.01, model.TorchOptimizer!.ParamGroups.First().LearningRate);
 
         var dir = TempDir("kw-lrfind-");
         try

@@ -19,9 +19,9 @@ public class TrainerTests
     {
         public List<Tensor> After { get; } = new();
 
-        public override void OnTrainBegin(IDictionary<string, double> logs) => After.Add(Weights(Model!));
+        public override void OnTrainBegin(Logs logs) => After.Add(Weights(Model!));
 
-        public override void OnTrainBatchEnd(int batch, IDictionary<string, double> logs) => After.Add(Weights(Model!));
+        public override void OnTrainBatchEnd(int batch, Logs logs) => After.Add(Weights(Model!));
     }
 
     public class GradientClipping

@@ -54,7 +54,7 @@ public class TorchvisionTests
             reference.eval();
             model.Network.eval();
             var expected = reference.call(x);
-            var actual = model.Network.call(x);
+            var actual = model.GraphModule.call(x);
             Assert.Equal(expected.shape, actual.shape);
             Assert.True(actual.allclose(expected, rtol: 1e-4, atol: 1e-5), $"max difference {(actual - expected).abs().max().item<float>()}");
         }

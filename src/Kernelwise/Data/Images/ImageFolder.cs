@@ -100,6 +100,17 @@ public sealed class ImageFolder : Dataset
     /// </summary>
     public IReadOnlyList<SkippedFile> SkippedFiles => _log.Snapshot();
 
+    /// <summary>
+    /// Raised when a file is skipped (<see cref="BadFilePolicy.Skip"/>) while batches are loaded — a file that passed
+    /// the header scan but could not be decoded. Raised on the loading thread; <c>Fit</c> reports it through the
+    /// progress output as it happens.
+    /// </summary>
+    public event Action<SkippedFile>? FileSkipped
+    {
+        add => _log.Added += value;
+        remove => _log.Added -= value;
+    }
+
     /// <summary>Files in the class folders that are not images by their extension (e.g. README.txt); never read.</summary>
     public IReadOnlyList<string> IgnoredFiles { get; }
 

@@ -12,12 +12,21 @@ internal sealed class SkipLog
         lock (_gate) return _paths.Contains(path);
     }
 
+    /// <summary>Raised (on the thread that found it) when a file is recorded for the first time.</summary>
+    public event Action<SkippedFile>? Added;
+
     public void Add(string path, string reason)
     {
+        SkippedFile? added = null;
         lock (_gate)
         {
-            if (_paths.Add(path)) _entries.Add(new SkippedFile(path, reason));
+            if (_paths.Add(path))
+            {
+                added = new SkippedFile(path, reason);
+                _entries.Add(added);
+            }
         }
+        if (added is not null) Added?.Invoke(added);
     }
 
     public IReadOnlyList<SkippedFile> Snapshot()

@@ -1,26 +1,28 @@
 using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Kernelwise.Data.Loading;
 
-/// <summary>Copies a batch into page-locked host memory so that a later <c>to(cuda, non_blocking: true)</c> is asynchronous.</summary>
+/// <summary>Copies a CPU batch into page-locked (pinned) memory, so the copy to a CUDA device can be asynchronous.</summary>
 internal static class BatchPinning
 {
-    /// <summary>A pinned copy of <paramref name="batch"/>; the input batch is disposed. Call only where CUDA is available.</summary>
+    /// <summary>A pinned copy of <paramref name="batch"/> (which is disposed); batches already off the CPU are returned as they are.</summary>
     public static Batch Pin(Batch batch)
     {
-        if (batch.Size == 0 || batch.Inputs.device_type != DeviceType.CPU) return batch;
-        TorchSharp.torch.Tensor? inputs = null;
+        if (batch.Size == 0 || batch.InputTensors.Any(t => t.device_type != DeviceType.CPU)) return batch;
+        var pinned = new List<Tensor>();
         try
         {
-            inputs = batch.Inputs.pin_memory();
-            var targets = batch.Targets.pin_memory();
-            var pinned = new Batch(inputs, targets);
-            inputs = null;
-            return pinned;
+            foreach (var t in batch.InputTensors) pinned.Add(t.pin_memory());
+            foreach (var t in batch.TargetTensors) pinned.Add(t.pin_memory());
+            int n = batch.InputTensors.Count;
+            var result = new Batch(pinned.Take(n).ToArray(), pinned.Skip(n).ToArray());
+            pinned.Clear();
+            return result;
         }
         finally
         {
-            inputs?.Dispose();
+            foreach (var t in pinned) t.Dispose();
             batch.Dispose();
         }
     }

@@ -13,7 +13,7 @@ public abstract class BaseConv : Layer, IHasActivation
 {
     /// <summary>Validates and stores the configuration; <paramref name="rank"/> is the number of spatial dimensions.</summary>
     protected BaseConv(int rank, int filters, SpatialSize kernelSize, SpatialSize strides, Padding padding, SpatialSize dilation,
-        int groups, bool useBias, Activation activation, string? name) : base(name)
+        int groups, Activation activation, bool useBias, string? name) : base(name)
     {
         Rank = rank;
         string type = GetType().Name;

@@ -29,7 +29,7 @@ public abstract class BaseConvTranspose : Layer, IHasActivation
 
     /// <summary>Validates and stores the configuration; <paramref name="rank"/> is the number of spatial dimensions.</summary>
     protected BaseConvTranspose(int rank, int filters, SpatialSize kernelSize, SpatialSize strides, Padding padding, SpatialSize outputPadding,
-        SpatialSize dilation, int groups, bool useBias, Activation activation, string? name) : base(name)
+        SpatialSize dilation, int groups, Activation activation, bool useBias, string? name) : base(name)
     {
         Rank = rank;
         string type = GetType().Name;

@@ -15,7 +15,7 @@ public abstract class BaseDepthwiseConv : Layer, IHasActivation
 
     /// <summary>Validates and stores the configuration; <paramref name="rank"/> is the number of spatial dimensions.</summary>
     protected BaseDepthwiseConv(int rank, SpatialSize kernelSize, SpatialSize strides, Padding padding, int depthMultiplier,
-        SpatialSize dilation, bool useBias, Activation activation, string? name) : base(name)
+        SpatialSize dilation, Activation activation, bool useBias, string? name) : base(name)
     {
         Rank = rank;
         string type = GetType().Name;

@@ -19,8 +19,8 @@ public sealed class Conv1DTranspose : BaseConvTranspose
     /// <param name="activation">Activation applied to the output.</param>
     /// <param name="name">Layer name; generated when null (<c>conv1d_transpose</c>, ...).</param>
     public Conv1DTranspose(int filters, SpatialSize kernelSize, SpatialSize strides = default, Padding padding = default, SpatialSize outputPadding = default,
-        SpatialSize dilation = default, int groups = 1, bool useBias = true, Activation activation = Activation.Linear, string? name = null)
-        : base(1, filters, kernelSize, strides, padding, outputPadding, dilation, groups, useBias, activation, name)
+        SpatialSize dilation = default, int groups = 1, Activation activation = Activation.Linear, bool useBias = true, string? name = null)
+        : base(1, filters, kernelSize, strides, padding, outputPadding, dilation, groups, activation, useBias, name)
     {
     }
 }

@@ -25,9 +25,9 @@ public sealed class Conv2D : BaseConv
     /// <see cref="ConvolutionImplementation.Explicit"/> for the hand-derived im2col convolution and its textbook backward pass.
     /// </param>
     public Conv2D(int filters, SpatialSize kernelSize, SpatialSize strides = default, Padding padding = default,
-        SpatialSize dilation = default, int groups = 1, bool useBias = true, Activation activation = Activation.Linear, string? name = null,
+        SpatialSize dilation = default, int groups = 1, Activation activation = Activation.Linear, bool useBias = true, string? name = null,
         ConvolutionImplementation implementation = ConvolutionImplementation.Native)
-        : base(2, filters, kernelSize, strides, padding, dilation, groups, useBias, activation, name)
+        : base(2, filters, kernelSize, strides, padding, dilation, groups, activation, useBias, name)
     {
         if (!Enum.IsDefined(implementation))
         {

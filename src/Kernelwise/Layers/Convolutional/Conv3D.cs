@@ -18,8 +18,8 @@ public sealed class Conv3D : BaseConv
     /// <param name="activation">Activation applied to the output.</param>
     /// <param name="name">Layer name; generated when null (<c>conv3d</c>, <c>conv3d_1</c>, ...).</param>
     public Conv3D(int filters, SpatialSize kernelSize, SpatialSize strides = default, Padding padding = default,
-        SpatialSize dilation = default, int groups = 1, bool useBias = true, Activation activation = Activation.Linear, string? name = null)
-        : base(3, filters, kernelSize, strides, padding, dilation, groups, useBias, activation, name)
+        SpatialSize dilation = default, int groups = 1, Activation activation = Activation.Linear, bool useBias = true, string? name = null)
+        : base(3, filters, kernelSize, strides, padding, dilation, groups, activation, useBias, name)
     {
     }
 }

@@ -22,8 +22,8 @@ public sealed class DepthwiseConv2D : BaseDepthwiseConv
     /// <param name="activation">Activation applied to the output.</param>
     /// <param name="name">Layer name; generated when null (<c>depthwise_conv2d</c>, ...).</param>
     public DepthwiseConv2D(SpatialSize kernelSize, SpatialSize strides = default, Padding padding = default, int depthMultiplier = 1,
-        SpatialSize dilation = default, bool useBias = true, Activation activation = Activation.Linear, string? name = null)
-        : base(2, kernelSize, strides, padding, depthMultiplier, dilation, useBias, activation, name)
+        SpatialSize dilation = default, Activation activation = Activation.Linear, bool useBias = true, string? name = null)
+        : base(2, kernelSize, strides, padding, depthMultiplier, dilation, activation, useBias, name)
     {
     }
 

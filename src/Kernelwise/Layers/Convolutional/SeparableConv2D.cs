@@ -29,8 +29,8 @@ public sealed class SeparableConv2D : BaseDepthwiseConv
     /// <param name="activation">Activation applied to the output.</param>
     /// <param name="name">Layer name; generated when null (<c>separable_conv2d</c>, ...).</param>
     public SeparableConv2D(int filters, SpatialSize kernelSize, SpatialSize strides = default, Padding padding = default, int depthMultiplier = 1,
-        SpatialSize dilation = default, bool useBias = true, Activation activation = Activation.Linear, string? name = null)
-        : base(2, kernelSize, strides, padding, depthMultiplier, dilation, useBias, activation, name)
+        SpatialSize dilation = default, Activation activation = Activation.Linear, bool useBias = true, string? name = null)
+        : base(2, kernelSize, strides, padding, depthMultiplier, dilation, activation, useBias, name)
     {
         if (filters < 1)
             throw new ArgumentOutOfRangeException(nameof(filters), $"Invalid value for argument filters of SeparableConv2D. Expected a strictly positive value. Received filters={filters}.");

@@ -1,4 +1,4 @@
-using Kernelwise.Models;
+using Kernelwise.Shapes;
 using static TorchSharp.torch;
 
 namespace Kernelwise.Layers;
@@ -23,7 +23,7 @@ public sealed class AuxiliaryOutput : Layer
     /// <param name="head">The head's layers (a sub-builder without input shape), e.g. pooling, a convolution, Flatten and Dense layers.</param>
     /// <param name="outputs">Where the head's outputs are recorded during training.</param>
     /// <param name="name">Layer name; generated when null (<c>auxiliary_output</c>, ...).</param>
-    public AuxiliaryOutput(Sequential head, AuxiliaryOutputs outputs, string? name = null) : base(name)
+    public AuxiliaryOutput(LayerStack head, AuxiliaryOutputs outputs, string? name = null) : base(name)
     {
         ArgumentNullException.ThrowIfNull(head);
         ArgumentNullException.ThrowIfNull(outputs);

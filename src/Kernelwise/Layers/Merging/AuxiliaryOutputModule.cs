@@ -8,6 +8,7 @@ namespace Kernelwise.Layers;
 /// </summary>
 internal sealed class AuxiliaryOutputModule : nn.Module<Tensor, Tensor>
 {
+    [TorchSharp.Utils.ComponentName(Name = "head")]
     private readonly nn.Module<Tensor, Tensor> _head;
     private readonly AuxiliaryOutputs _outputs;
     private readonly string _name;

@@ -1,10 +1,10 @@
-using Kernelwise.Models;
+using Kernelwise.Shapes;
 using static TorchSharp.torch;
 
 namespace Kernelwise.Layers;
 
 /// <summary>
-/// One path inside a composite layer: the layers of a sub-builder (a <see cref="Sequential"/> without input shape),
+/// One path inside a composite layer: the layers of a <see cref="LayerStack"/>,
 /// applied in order to the composite's input. <see cref="Residual"/> has a <c>main</c> and a <c>shortcut</c> path,
 /// <see cref="Branches"/> one path per branch (<c>branch_0</c>, <c>branch_1</c>, ...), <see cref="AuxiliaryOutput"/> a
 /// <c>head</c>.
@@ -20,20 +20,14 @@ public sealed class Branch : Layer
     /// <summary>Wraps <paramref name="layers"/> as the path <paramref name="name"/> of a composite layer.</summary>
     /// <param name="name">The path's name inside its parent (<c>main</c>, <c>shortcut</c>, <c>branch_0</c>...).</param>
     /// <param name="layers">The layers of the path; their input shape comes from the composite.</param>
-    public Branch(string name, Sequential layers) : base(Guard.NotEmpty(name))
+    public Branch(string name, LayerStack layers) : base(Guard.NotEmpty(name))
     {
         ArgumentNullException.ThrowIfNull(layers);
-        if (layers.InputShape is not null)
-        {
-            throw new ArgumentException(
-                $"Invalid value for argument layers of Branch '{name}'. Expected a sub-builder without input shape (new Sequential()), " +
-                $"because a path takes its input from the composite layer. Received a builder with input shape {layers.InputShape}.", nameof(layers));
-        }
         Layers = layers;
     }
 
     /// <summary>The layers of the path.</summary>
-    public Sequential Layers { get; }
+    public LayerStack Layers { get; }
 
     /// <summary>True for a path without layers: the identity.</summary>
     public bool IsIdentity => Layers.Layers.Count == 0;
@@ -78,6 +72,6 @@ public sealed class Branch : Layer
     /// <inheritdoc />
     public override IEnumerable<LayerDescription> DescribeChildren(Shape input, int depth) => Layers.Describe(input, depth).Rows;
 
-    /// <summary>The path's module: a TorchSharp <c>Sequential</c> whose children are the layers, by name.</summary>
+    /// <summary>The path's module: a <see cref="GraphModule"/> over the chain, whose children are the layers, by name.</summary>
     public override nn.Module<Tensor, Tensor> CreateModule(Shape input) => Layers.CreateModule(input);
 }

@@ -1,4 +1,4 @@
-using Kernelwise.Models;
+using Kernelwise.Shapes;
 using static TorchSharp.torch;
 
 namespace Kernelwise.Layers;
@@ -19,7 +19,7 @@ public sealed class Branches : Layer
     /// <summary>Creates the layer from two or more paths.</summary>
     /// <param name="paths">The paths (sub-builders without input shape); an empty one passes the input through.</param>
     /// <param name="name">Layer name; generated when null (<c>branches</c>, <c>branches_1</c>...).</param>
-    public Branches(IEnumerable<Sequential> paths, string? name = null) : base(name)
+    public Branches(IEnumerable<LayerStack> paths, string? name = null) : base(name)
     {
         ArgumentNullException.ThrowIfNull(paths);
         var list = paths.ToList();

@@ -1,4 +1,4 @@
-using Kernelwise.Models;
+using Kernelwise.Shapes;
 
 namespace Kernelwise.Layers;
 
@@ -10,7 +10,7 @@ internal static class CompositeWindow
     /// start offset o ← o − p_before·j for each windowed layer, returned as kernel r, stride j, padding −o. Null when
     /// the chain leaves the spatial layout.
     /// </summary>
-    public static SpatialWindow? OfPath(Sequential layers, Shape input)
+    public static SpatialWindow? OfPath(LayerStack layers, Shape input)
     {
         int n = input.Rank - 1;
         if (n <= 0) return null;

@@ -1,4 +1,4 @@
-using Kernelwise.Models;
+using Kernelwise.Shapes;
 using static TorchSharp.torch;
 
 namespace Kernelwise.Layers;
@@ -24,7 +24,7 @@ public sealed class Residual : Layer, IHasActivation
     /// <param name="shortcut">The shortcut path; null or an empty builder for the identity.</param>
     /// <param name="activation">Activation applied after the addition (ReLU in ResNet); linear by default.</param>
     /// <param name="name">Layer name; generated when null (<c>residual</c>, <c>residual_1</c>...).</param>
-    public Residual(Sequential main, Sequential? shortcut = null, Activation activation = Activation.Linear, string? name = null) : base(name)
+    public Residual(LayerStack main, LayerStack? shortcut = null, Activation activation = Activation.Linear, string? name = null) : base(name)
     {
         ArgumentNullException.ThrowIfNull(main);
         if (main.Layers.Count == 0)

@@ -8,7 +8,9 @@ namespace Kernelwise.Layers;
 /// </summary>
 internal sealed class ResidualModule : nn.Module<Tensor, Tensor>
 {
+    [TorchSharp.Utils.ComponentName(Name = "main")]
     private readonly nn.Module<Tensor, Tensor> _main;
+    [TorchSharp.Utils.ComponentName(Name = "shortcut")]
     private readonly nn.Module<Tensor, Tensor>? _shortcut;
     private readonly Activation _activation;
 

@@ -1,3 +1,4 @@
+using Kernelwise.Shapes;
 using Kernelwise.Modules;
 using static TorchSharp.torch;
 

@@ -9,8 +9,8 @@ public static partial class ConvolutionalLayerExtensions
     /// Appends a <see cref="Layers.Conv2D"/> layer; <paramref name="implementation"/> chooses libtorch's
     /// kernels (default) or the explicit, hand-derived convolution.
     /// </summary>
-    public static Sequential Conv2D(this Sequential model, int filters, SpatialSize kernelSize, SpatialSize strides = default, Padding padding = default,
-        SpatialSize dilation = default, int groups = 1, bool useBias = true, Activation activation = Activation.Linear, string? name = null,
-        ConvolutionImplementation implementation = ConvolutionImplementation.Native)
-        => model.Add(new Conv2D(filters, kernelSize, strides, padding, dilation, groups, useBias, activation, name, implementation));
+    public static T Conv2D<T>(this T model, int filters, SpatialSize kernelSize, SpatialSize strides = default, Padding padding = default,
+        SpatialSize dilation = default, int groups = 1, Activation activation = Activation.Linear, bool useBias = true, string? name = null,
+        ConvolutionImplementation implementation = ConvolutionImplementation.Native) where T : ILayerChain<T>
+        => model.Then(new Conv2D(filters, kernelSize, strides, padding, dilation, groups, activation, useBias, name, implementation));
 }

@@ -62,7 +62,7 @@ public sealed class EarlyStopping : Callback
     public double Best => _tracker.Best;
 
     /// <inheritdoc />
-    public override void OnTrainBegin(IDictionary<string, double> logs)
+    public override void OnTrainBegin(Logs logs)
     {
         if (_restored)
         {
@@ -77,7 +77,7 @@ public sealed class EarlyStopping : Callback
     }
 
     /// <inheritdoc />
-    public override void OnEpochEnd(int epoch, IDictionary<string, double> logs)
+    public override void OnEpochEnd(int epoch, Logs logs)
     {
         if (epoch < StartFromEpoch) return;
         if (!logs.TryGetValue(Monitor, out var value))
@@ -105,7 +105,7 @@ public sealed class EarlyStopping : Callback
 
     /// <inheritdoc />
     /// <remarks>With <see cref="RestoreBestWeights"/>, the best epoch's weights are put back whether or not training stopped early (Keras 3).</remarks>
-    public override void OnTrainEnd(IDictionary<string, double> logs)
+    public override void OnTrainEnd(Logs logs)
     {
         if (StoppedEpoch is int e && Params?.Verbose > 0) Console.WriteLine($"Epoch {e + 1}: early stopping (best {Monitor} {Best:0.0000} at epoch {BestEpoch + 1}).");
         if (RestoreBestWeights && _bestWeights is not null) RestoreWeights(_bestWeights);

@@ -33,14 +33,14 @@ public sealed class LearningRateScheduler : Callback
     public bool Verbose { get; }
 
     /// <inheritdoc />
-    public override void OnTrainBegin(IDictionary<string, double> logs)
+    public override void OnTrainBegin(Logs logs)
     {
         if (!_restored && (Model?.History.Epochs.Count ?? 0) == 0) Schedule.Reset();
         _restored = false;
     }
 
     /// <inheritdoc />
-    public override void OnEpochBegin(int epoch, IDictionary<string, double> logs)
+    public override void OnEpochBegin(int epoch, Logs logs)
     {
         if (Schedule.Interval != ScheduleInterval.Epoch) return;
         double before = CurrentRate();
@@ -49,24 +49,24 @@ public sealed class LearningRateScheduler : Callback
     }
 
     /// <inheritdoc />
-    public override void OnTrainBatchBegin(int batch, IDictionary<string, double> logs)
+    public override void OnTrainBatchBegin(int batch, Logs logs)
     {
         if (Schedule.Interval != ScheduleInterval.Step) return;
-        int epoch = Session?.Epoch ?? 0;
+        int epoch = State?.Epoch ?? 0;
         Apply(epoch * (Params?.Steps ?? 0) + batch);
     }
 
     /// <inheritdoc />
-    public override void OnEpochEnd(int epoch, IDictionary<string, double> logs) => Schedule.OnEpochEnd(epoch, logs);
+    public override void OnEpochEnd(int epoch, Logs logs) => Schedule.OnEpochEnd(epoch, logs);
 
     private void Apply(long t)
     {
-        var optimizer = Model?.Optimizer ?? throw new InvalidOperationException("LearningRateScheduler needs a compiled model.");
+        var optimizer = Model?.TorchOptimizer ?? throw new InvalidOperationException("LearningRateScheduler needs a compiled model.");
         foreach (var group in optimizer.ParamGroups)
             group.LearningRate = Schedule.GetRate(t, group.InitialLearningRate, group.LearningRate);
     }
 
-    private double CurrentRate() => Model?.Optimizer?.ParamGroups.FirstOrDefault()?.LearningRate ?? double.NaN;
+    private double CurrentRate() => Model?.TorchOptimizer?.ParamGroups.FirstOrDefault()?.LearningRate ?? double.NaN;
 
     /// <inheritdoc />
     public override string StateKey => $"LearningRateScheduler({Schedule.GetType().Name})";

@@ -8,7 +8,7 @@ namespace Kernelwise.Training;
 /// Saves the model during training — Keras's <c>ModelCheckpoint</c>. By default it writes a complete training
 /// checkpoint (<see cref="TrainingCheckpoint"/>: weights, optimizer and callback state, epoch, random state, history)
 /// that <c>Fit(resumeFrom: path)</c> resumes exactly; with <c>saveWeightsOnly</c> it writes only the weights
-/// (<see cref="Models.Model.Save"/>, format by extension).
+/// (<see cref="Trainer.SaveWeights"/>, format by extension).
 /// </summary>
 /// <remarks>
 /// <para>The path may contain placeholders filled from the epoch (one-based, as Keras prints it) and the logs:
@@ -64,7 +64,7 @@ public sealed class ModelCheckpoint : Callback
     private readonly List<string> _saved = new();
 
     /// <inheritdoc />
-    public override void OnEpochEnd(int epoch, IDictionary<string, double> logs)
+    public override void OnEpochEnd(int epoch, Logs logs)
     {
         if (SaveBestOnly)
         {
@@ -78,17 +78,18 @@ public sealed class ModelCheckpoint : Callback
         }
     }
 
-    internal override void OnEpochCommitted(int epoch, IDictionary<string, double> logs)
+    /// <inheritdoc />
+    public override void OnEpochCommitted(int epoch, Logs logs)
     {
         if (!_saveThisEpoch) return;
         string path = FormatPath(FilePath, epoch, logs);
-        if (SaveWeightsOnly) Model!.Save(path);
-        else TrainingCheckpoint.Write(path, Session ?? throw new InvalidOperationException("ModelCheckpoint can only write a training checkpoint during Fit."));
+        if (SaveWeightsOnly) Model!.SaveWeights(path);
+        else TrainingCheckpoint.Write(path, State ?? throw new InvalidOperationException("ModelCheckpoint can only write a training checkpoint during Fit."));
         _saved.Add(path);
     }
 
     /// <summary>Fills the placeholders of <paramref name="pattern"/> (epoch one-based).</summary>
-    public static string FormatPath(string pattern, int epoch, IDictionary<string, double> logs)
+    public static string FormatPath(string pattern, int epoch, IReadOnlyDictionary<string, double> logs)
     {
         ArgumentNullException.ThrowIfNull(pattern);
         ArgumentNullException.ThrowIfNull(logs);

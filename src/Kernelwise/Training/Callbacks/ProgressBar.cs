@@ -29,7 +29,7 @@ public sealed class ProgressBar : Callback
     private bool Live => _live && Params?.Verbose != 2;
 
     /// <inheritdoc />
-    public override void OnEpochBegin(int epoch, IDictionary<string, double> logs)
+    public override void OnEpochBegin(int epoch, Logs logs)
     {
         _epoch = epoch;
         _epochClock.Restart();
@@ -38,7 +38,7 @@ public sealed class ProgressBar : Callback
     }
 
     /// <inheritdoc />
-    public override void OnTrainBatchEnd(int batch, IDictionary<string, double> logs)
+    public override void OnTrainBatchEnd(int batch, Logs logs)
     {
         if (!Live) return;
         long now = _epochClock.ElapsedMilliseconds;
@@ -50,7 +50,7 @@ public sealed class ProgressBar : Callback
     }
 
     /// <inheritdoc />
-    public override void OnEpochEnd(int epoch, IDictionary<string, double> logs)
+    public override void OnEpochEnd(int epoch, Logs logs)
     {
         double seconds = _epochClock.Elapsed.TotalSeconds;
         long steps = Params?.Steps ?? 0;
@@ -66,7 +66,7 @@ public sealed class ProgressBar : Callback
         _out.Flush();
     }
 
-    private static string BarLine(long done, long steps, double seconds, IDictionary<string, double> logs)
+    private static string BarLine(long done, long steps, double seconds, Logs logs)
     {
         const int width = 30;
         int filled = steps == 0 ? width : (int)(width * done / steps);
@@ -87,7 +87,7 @@ public sealed class ProgressBar : Callback
         return t.TotalHours >= 1 ? t.ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture) : t.ToString(@"m\:ss", CultureInfo.InvariantCulture);
     }
 
-    internal static string FormatLogs(IDictionary<string, double> logs)
+    internal static string FormatLogs(Logs logs)
         => string.Join(" - ", logs.Select(kv => $"{kv.Key}: {FormatValue(kv.Key, kv.Value)}"));
 
     private static string FormatValue(string key, double v)

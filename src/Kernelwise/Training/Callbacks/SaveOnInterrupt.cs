@@ -36,12 +36,12 @@ public sealed class SaveOnInterrupt : Callback
     public string? SavedPath { get; private set; }
 
     /// <inheritdoc />
-    public override void OnTrainBegin(IDictionary<string, double> logs)
+    public override void OnTrainBegin(Logs logs)
     {
         SavedPath = null;
         _presses = 0;
         if (!HandleCtrlC) return;
-        var session = Session;
+        var session = State;
         _handler = (_, e) =>
         {
             if (Interlocked.Increment(ref _presses) > 1) return; // second press: default behaviour, terminate
@@ -53,16 +53,16 @@ public sealed class SaveOnInterrupt : Callback
     }
 
     /// <inheritdoc />
-    public override void OnInterrupt(int epoch, int batch, IDictionary<string, double> logs)
+    public override void OnInterrupt(int epoch, int batch, Logs logs)
     {
         string path = ModelCheckpoint.FormatPath(FilePath, epoch, logs);
-        TrainingCheckpoint.Write(path, Session ?? throw new InvalidOperationException("SaveOnInterrupt can only save during Fit."));
+        TrainingCheckpoint.Write(path, State ?? throw new InvalidOperationException("SaveOnInterrupt can only save during Fit."));
         SavedPath = path;
         if (Params?.Verbose > 0) Console.Error.WriteLine($"Saved checkpoint '{path}' after batch {batch + 1} of epoch {epoch + 1}. Resume with Fit(..., resumeFrom: \"{path}\").");
     }
 
     /// <inheritdoc />
-    public override void OnTrainEnd(IDictionary<string, double> logs)
+    public override void OnTrainEnd(Logs logs)
     {
         if (_handler is not null) Console.CancelKeyPress -= _handler;
         _handler = null;

@@ -30,22 +30,22 @@ public sealed class TensorBoard : Callback
     public int UpdateFrequency { get; }
 
     /// <inheritdoc />
-    public override void OnTrainBegin(IDictionary<string, double> logs)
+    public override void OnTrainBegin(Logs logs)
     {
         _train = torch.utils.tensorboard.SummaryWriter(Path.Combine(LogDir, "train"));
         _validation = torch.utils.tensorboard.SummaryWriter(Path.Combine(LogDir, "validation"));
     }
 
     /// <inheritdoc />
-    public override void OnTrainBatchEnd(int batch, IDictionary<string, double> logs)
+    public override void OnTrainBatchEnd(int batch, Logs logs)
     {
         if (_train is null || UpdateFrequency == 0 || (batch + 1) % UpdateFrequency != 0) return;
-        long step = (Session?.Epoch ?? 0) * (Params?.Steps ?? 0) + batch;
+        long step = (State?.Epoch ?? 0) * (Params?.Steps ?? 0) + batch;
         foreach (var (k, v) in logs) _train.add_scalar("batch_" + k, (float)v, (int)step);
     }
 
     /// <inheritdoc />
-    public override void OnEpochEnd(int epoch, IDictionary<string, double> logs)
+    public override void OnEpochEnd(int epoch, Logs logs)
     {
         if (_train is null || _validation is null) return;
         foreach (var (k, v) in logs)
@@ -57,7 +57,7 @@ public sealed class TensorBoard : Callback
     }
 
     /// <inheritdoc />
-    public override void OnTrainEnd(IDictionary<string, double> logs)
+    public override void OnTrainEnd(Logs logs)
     {
         _train = null;
         _validation = null;

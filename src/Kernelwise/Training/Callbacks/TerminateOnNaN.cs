@@ -10,13 +10,13 @@ public sealed class TerminateOnNaN : Callback
     public (int Epoch, int Batch)? TerminatedAt { get; private set; }
 
     /// <inheritdoc />
-    public override void OnTrainBegin(IDictionary<string, double> logs) => TerminatedAt = null;
+    public override void OnTrainBegin(Logs logs) => TerminatedAt = null;
 
     /// <inheritdoc />
-    public override void OnTrainBatchEnd(int batch, IDictionary<string, double> logs)
+    public override void OnTrainBatchEnd(int batch, Logs logs)
     {
         if (!logs.TryGetValue("loss", out var loss) || double.IsFinite(loss)) return;
-        TerminatedAt = (Session?.Epoch ?? 0, batch);
+        TerminatedAt = (State?.Epoch ?? 0, batch);
         if (Params?.Verbose > 0) Console.WriteLine($"Batch {batch}: invalid loss {loss}, terminating training.");
         Model!.StopTraining = true;
     }

@@ -10,9 +10,9 @@ public class BaseConvTests
     internal static BaseConv Make(int rank, int filters, int[] k, int[] s, Padding padding, int[] d, int groups, bool useBias = true,
         Activation activation = Activation.Linear) => rank switch
     {
-        1 => new Conv1D(filters, Size(k), Size(s), padding, Size(d), groups, useBias, activation),
-        2 => new Conv2D(filters, Size(k), Size(s), padding, Size(d), groups, useBias, activation),
-        _ => new Conv3D(filters, Size(k), Size(s), padding, Size(d), groups, useBias, activation),
+        1 => new Conv1D(filters, Size(k), Size(s), padding, Size(d), groups, activation, useBias),
+        2 => new Conv2D(filters, Size(k), Size(s), padding, Size(d), groups, activation, useBias),
+        _ => new Conv3D(filters, Size(k), Size(s), padding, Size(d), groups, activation, useBias),
     };
 
     public class RandomConfigurations
@@ -73,7 +73,7 @@ public class BaseConvTests
                 Assert.Equal(layer.CountParameters(input).Total, ParameterCount(model));
                 using var scope = NewDisposeScope();
                 var x = randn(input.WithBatch(2));
-                var y = model.Network.forward(x);
+                var y = model.GraphModule.forward(x);
                 Assert.Equal(output.WithBatch(2), y.shape);
                 var w = Parameter(model, "weight");
                 var b = bias ? Parameter(model, "bias") : null;
@@ -100,7 +100,7 @@ public class BaseConvTests
                 using var model = Build(layer, input);
                 using var scope = NewDisposeScope();
                 var x = randn(input.WithBatch(2));
-                var y = model.Network.forward(x);
+                var y = model.GraphModule.forward(x);
                 var w = Parameter(model, "weight");
                 var b = Parameter(model, "bias");
                 var reference = rank == 1
@@ -130,9 +130,9 @@ public class BaseConvTests
                 Parameter(denseModel, "bias").copy_(Parameter(convModel, "bias"));
             }
             var x = randn(3, c, h, w);
-            var convolved = convModel.Network.forward(x);
+            var convolved = convModel.GraphModule.forward(x);
             var pixels = x.permute(0, 2, 3, 1).reshape(-1, c); // one row per (sample, pixel)
-            var perPixel = denseModel.Network.forward(pixels).reshape(3, h, w, f).permute(0, 3, 1, 2);
+            var perPixel = denseModel.GraphModule.forward(pixels).reshape(3, h, w, f).permute(0, 3, 1, 2);
             AssertClose(perPixel, convolved);
         }
 
@@ -148,7 +148,7 @@ public class BaseConvTests
             spread.index_put_(w, TensorIndex.Colon, TensorIndex.Colon, TensorIndex.Slice(0, 5, 2), TensorIndex.Slice(0, 5, 2));
             var x = randn(2, 3, 9, 9);
             var reference = nn.functional.conv2d(x, spread, Parameter(model, "bias"), padding: new long[] { 2, 2 });
-            AssertClose(reference, model.Network.forward(x));
+            AssertClose(reference, model.GraphModule.forward(x));
             Assert.Equal(new Shape(4, 9, 9), conv.ComputeOutputShape(new Shape(3, 9, 9)));
         }
 
@@ -172,7 +172,7 @@ public class BaseConvTests
             using var scope = NewDisposeScope();
             var x = randn(2, 2, 6);
             var reference = nn.functional.conv1d(x, Parameter(model, "weight"), Parameter(model, "bias")).tanh();
-            AssertClose(reference, model.Network.forward(x));
+            AssertClose(reference, model.GraphModule.forward(x));
         }
     }
 }

@@ -9,9 +9,9 @@ public class BaseConvTransposeTests
 {
     internal static BaseConvTranspose Make(int rank, int filters, int[] k, int[] s, Padding padding, int[] op, int[] d, int groups, bool useBias = true) => rank switch
     {
-        1 => new Conv1DTranspose(filters, Size(k), Size(s), padding, Size(op), Size(d), groups, useBias),
-        2 => new Conv2DTranspose(filters, Size(k), Size(s), padding, Size(op), Size(d), groups, useBias),
-        _ => new Conv3DTranspose(filters, Size(k), Size(s), padding, Size(op), Size(d), groups, useBias),
+        1 => new Conv1DTranspose(filters, Size(k), Size(s), padding, Size(op), Size(d), groups, useBias: useBias),
+        2 => new Conv2DTranspose(filters, Size(k), Size(s), padding, Size(op), Size(d), groups, useBias: useBias),
+        _ => new Conv3DTranspose(filters, Size(k), Size(s), padding, Size(op), Size(d), groups, useBias: useBias),
     };
 
     public class RandomConfigurations
@@ -58,7 +58,7 @@ public class BaseConvTransposeTests
                 Assert.Equal(new long[] { c, f / groups }.Concat(k.L()), w.shape); // PyTorch's [in, out/groups, *k]
                 var b = bias ? Parameter(model, "bias") : null;
                 var x = randn(input.WithBatch(2));
-                var y = model.Network.forward(x);
+                var y = model.GraphModule.forward(x);
                 Assert.Equal(output.WithBatch(2), y.shape);
                 Tensor reference;
                 if (mode != 1)
@@ -128,8 +128,8 @@ public class BaseConvTransposeTests
                 using (no_grad()) Parameter(transposedModel, "weight").copy_(Parameter(convModel, "weight"));
                 var x = randn(input.WithBatch(2), dtype: ScalarType.Float32);
                 var y = randn(convOut.WithBatch(2), dtype: ScalarType.Float32);
-                double left = (convModel.Network.forward(x).to_type(ScalarType.Float64) * y.to_type(ScalarType.Float64)).sum().item<double>();
-                double right = (x.to_type(ScalarType.Float64) * transposedModel.Network.forward(y).to_type(ScalarType.Float64)).sum().item<double>();
+                double left = (convModel.GraphModule.forward(x).to_type(ScalarType.Float64) * y.to_type(ScalarType.Float64)).sum().item<double>();
+                double right = (x.to_type(ScalarType.Float64) * transposedModel.GraphModule.forward(y).to_type(ScalarType.Float64)).sum().item<double>();
                 Assert.True(Math.Abs(left - right) <= 1e-4 * (1 + Math.Abs(left)), $"⟨conv(x), y⟩ = {left} but ⟨x, convᵀ(y)⟩ = {right}");
                 tested++;
                 if (same) testedSame++;

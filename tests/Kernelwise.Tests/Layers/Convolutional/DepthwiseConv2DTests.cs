@@ -39,7 +39,7 @@ public class DepthwiseConv2DTests
                 after[i] = total - before[i];
             }
             var reference = Conv(2, nn.functional.pad(x, PadPairs(before, after)), w, Parameter(model, "bias"), s, new int[2], new[] { 1, 1 }, c);
-            AssertClose(reference, model.Network.forward(x));
+            AssertClose(reference, model.GraphModule.forward(x));
         }
     }
 
@@ -52,7 +52,7 @@ public class DepthwiseConv2DTests
         using var scope = NewDisposeScope();
         var x = zeros(1, 3, 5, 5);
         x[0, 1] = randn(5, 5);
-        var y = model.Network.forward(x);
+        var y = model.GraphModule.forward(x);
         Assert.Equal(0f, y[0, 0].abs().sum().item<float>() + y[0, 1].abs().sum().item<float>() + y[0, 4].abs().sum().item<float>() + y[0, 5].abs().sum().item<float>());
         Assert.True(y[0, 2].abs().sum().item<float>() > 0);
     }

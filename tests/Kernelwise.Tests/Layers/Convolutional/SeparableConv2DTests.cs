@@ -68,7 +68,7 @@ public class SeparableConv2DTests
                 var x = randn(input.WithBatch(2));
                 var hidden = nn.functional.conv2d(x, Parameter(model, "depthwise.weight"), null, padding: new long[] { 1, 1 }, dilation: d.L(), groups: c);
                 var reference = nn.functional.conv2d(hidden, Parameter(model, "pointwise.weight"), Parameter(model, "pointwise.bias"));
-                AssertClose(reference, model.Network.forward(x));
+                AssertClose(reference, model.GraphModule.forward(x));
             }
         }
     }

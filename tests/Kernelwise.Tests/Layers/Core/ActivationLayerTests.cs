@@ -31,7 +31,7 @@ public class ActivationLayerTests
         using var model = builder.Build(Device.Cpu);
         using var scope = NewDisposeScope();
         var x = randn(2, 3, 4, 4) * 2;
-        AssertClose(reference(x), model.Network.forward(x), 1e-5);
+        AssertClose(reference(x), model.GraphModule.forward(x), 1e-5);
     }
 
     [Fact]
@@ -39,7 +39,7 @@ public class ActivationLayerTests
     {
         using var model = new Sequential(new Shape(3)).LeakyReLU(0.2).Build(Device.Cpu);
         using var x = tensor(new float[] { -1, 0, 2 }).reshape(1, 3);
-        using var y = model.Network.forward(x);
+        using var y = model.GraphModule.forward(x);
         Assert.Equal(new[] { -0.2f, 0f, 2f }, y.data<float>().ToArray());
     }
 
@@ -50,6 +50,6 @@ public class ActivationLayerTests
         using var scope = NewDisposeScope();
         var x = randn(3, 5);
         var linear = nn.functional.linear(x, Parameter(withArgument, "weight"), Parameter(withArgument, "bias"));
-        AssertClose(nn.functional.gelu(linear), withArgument.Network.forward(x));
+        AssertClose(nn.functional.gelu(linear), withArgument.GraphModule.forward(x));
     }
 }

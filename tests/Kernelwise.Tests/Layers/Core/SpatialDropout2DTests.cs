@@ -16,7 +16,7 @@ public class SpatialDropout2DTests
         using var scope = NewDisposeScope();
         manual_seed(11);
         var x = rand(2, 64, 3, 3) + 1; // strictly positive, so a zero means "dropped"
-        var y = model.Network.forward(x);
+        var y = model.GraphModule.forward(x);
         int dropped = 0, kept = 0;
         for (int n = 0; n < 2; n++)
         {
@@ -40,7 +40,7 @@ public class SpatialDropout2DTests
     {
         using var model = Build(new SpatialDropout2D(0.9), new Shape(4, 3, 3));
         using var x = randn(2, 4, 3, 3);
-        using var y = model.Network.forward(x);
+        using var y = model.GraphModule.forward(x);
         AssertClose(x, y, 0);
     }
 }

@@ -34,13 +34,13 @@ public class AuxiliaryOutputTests
         using var scope = NewDisposeScope();
         var x = randn(3, 1, 8, 8);
         model.Network.eval();
-        model.Network.forward(x);
+        model.GraphModule.forward(x);
         Assert.Empty(aux.Current);
         model.Network.train();
-        model.Network.forward(x);
+        model.GraphModule.forward(x);
         Assert.Equal("aux", Assert.Single(aux.Current).Name);
         Assert.Equal(new long[] { 3, 4 }, aux.Current[0].Output.shape);
-        model.Network.forward(x); // a new pass replaces the previous one
+        model.GraphModule.forward(x); // a new pass replaces the previous one
         Assert.Single(aux.Current);
         aux.Clear();
         Assert.Empty(aux.Current);
@@ -55,7 +55,7 @@ public class AuxiliaryOutputTests
         var x = randn(5, 1, 8, 8);
         var y = tensor(new long[] { 0, 1, 2, 3, 0 });
         model.Network.train();
-        var logits = model.Network.forward(x);
+        var logits = model.GraphModule.forward(x);
         var auxLogits = aux.Current[0].Output.detach().clone();
         var loss = new AuxiliaryLoss(new CrossEntropy(), aux, weight: 0.3).Compute(logits, y);
         var expected = nn.functional.cross_entropy(logits, y) + 0.3 * nn.functional.cross_entropy(auxLogits, y);

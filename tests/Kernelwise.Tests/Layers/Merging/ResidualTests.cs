@@ -136,7 +136,7 @@ public class ResidualTests
                 .Build(Device.Cpu);
             using var scope = NewDisposeScope();
             var x = randn(3, 2, 5, 5);
-            var y = model.Network.forward(x);
+            var y = model.GraphModule.forward(x);
             var c = model.Network.named_modules().Single(m => m.name == "block.main.c").module;
             var expected = nn.functional.relu(((nn.Module<Tensor, Tensor>)c).forward(x) + x);
             Assert.True(y.allclose(expected, rtol: 1e-5, atol: 1e-6));
@@ -149,7 +149,7 @@ public class ResidualTests
             using var model = BasicBlockNet(projection: true).Build(Device.Cpu);
             using var scope = NewDisposeScope();
             var x = randn(4, 4, 8, 8);
-            var loss = model.Network.forward(x).pow(2).mean();
+            var loss = model.GraphModule.forward(x).pow(2).mean();
             loss.backward();
             foreach (var (name, p) in model.Network.named_parameters())
             {

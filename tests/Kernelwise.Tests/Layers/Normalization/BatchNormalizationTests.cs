@@ -25,7 +25,7 @@ public class BatchNormalizationTests
         model.Network.train();
         using var scope = NewDisposeScope();
         var x = randn(input.WithBatch(8)) * 3 + 1;
-        var y = model.Network.forward(x);
+        var y = model.GraphModule.forward(x);
         int c = input.Channels;
         var runningMean = zeros(c);
         var runningVar = ones(c);
@@ -36,7 +36,7 @@ public class BatchNormalizationTests
         AssertClose(runningVar, buffers["batch_normalization.running_var"], 1e-5);
 
         model.Network.eval();
-        var evaluated = model.Network.forward(x);
+        var evaluated = model.GraphModule.forward(x);
         var expected = nn.functional.batch_norm(x, runningMean, runningVar, ones(c), zeros(c), training: false, eps: 1e-3);
         AssertClose(expected, evaluated, 1e-4);
     }

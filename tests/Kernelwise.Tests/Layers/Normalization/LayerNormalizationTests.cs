@@ -20,7 +20,7 @@ public class LayerNormalizationTests
         using var model = Build(layer, new Shape(10));
         using var scope = NewDisposeScope();
         var x = randn(4, 10) * 5 + 2;
-        AssertClose(nn.functional.layer_norm(x, new long[] { 10 }), model.Network.forward(x), 1e-4);
+        AssertClose(nn.functional.layer_norm(x, new long[] { 10 }), model.GraphModule.forward(x), 1e-4);
     }
 
     [Theory]
@@ -45,9 +45,9 @@ public class LayerNormalizationTests
         var x = randn(2, 3, 4, 5) * 2 - 1;
         var dims = axes == NormalizationAxes.Channels ? new long[] { 1 } : new long[] { 1, 2, 3 };
         var reference = Normalize(x, dims, 1e-3) * gamma.reshape(1, 3, 1, 1) + beta.reshape(1, 3, 1, 1);
-        var y = model.Network.forward(x);
+        var y = model.GraphModule.forward(x);
         AssertClose(reference, y, 1e-4);
         // No batch statistics: a sample alone gives the same result as in a batch.
-        AssertClose(y.narrow(0, 1, 1), model.Network.forward(x.narrow(0, 1, 1)), 1e-5);
+        AssertClose(y.narrow(0, 1, 1), model.GraphModule.forward(x.narrow(0, 1, 1)), 1e-5);
     }
 }

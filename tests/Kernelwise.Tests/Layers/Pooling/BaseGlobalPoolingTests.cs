@@ -31,7 +31,7 @@ public class BaseGlobalPoolingTests
             var x = randn(input.WithBatch(2));
             var flat = x.flatten(2);
             var reduced = layer.Kind == PoolingKind.Max ? flat.amax(new long[] { 2 }) : flat.mean(new long[] { 2 });
-            AssertClose(reduced.reshape(output.WithBatch(2)), model.Network.forward(x));
+            AssertClose(reduced.reshape(output.WithBatch(2)), model.GraphModule.forward(x));
         }
     }
 

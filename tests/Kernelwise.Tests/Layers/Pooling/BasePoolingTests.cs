@@ -85,7 +85,7 @@ public class BasePoolingTests
             using var model = Build(layer, input);
             using var scope = NewDisposeScope();
             var x = randn(input.WithBatch(2));
-            var y = model.Network.forward(x);
+            var y = model.GraphModule.forward(x);
             AssertClose(NaivePool(x, kind, k, s, before, expected), y);
             // libtorch's avg_pool3d refuses inputs smaller than the window even when padded; the naive reference covers those.
             bool libtorchAccepts = !(rank == 3 && kind == PoolingKind.Average && n.Zip(k).Any(t => t.First < t.Second));

@@ -20,7 +20,7 @@ public class ReshapeTests
         using var model = Build(layer, input);
         using var scope = NewDisposeScope();
         var x = randn(input.WithBatch(2));
-        AssertClose(x.reshape(new Shape(expected).WithBatch(2)), model.Network.forward(x), 0);
+        AssertClose(x.reshape(new Shape(expected).WithBatch(2)), model.GraphModule.forward(x), 0);
     }
 
     [Fact]

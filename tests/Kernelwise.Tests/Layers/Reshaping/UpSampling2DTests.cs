@@ -16,7 +16,7 @@ public class UpSampling2DTests
         using var model = Build(layer, input);
         using var scope = NewDisposeScope();
         var x = randn(2, 2, 3, 4);
-        AssertClose(x.repeat_interleave(2, 2).repeat_interleave(3, 3), model.Network.forward(x), 0);
+        AssertClose(x.repeat_interleave(2, 2).repeat_interleave(3, 3), model.GraphModule.forward(x), 0);
     }
 
     [Fact]
@@ -24,7 +24,7 @@ public class UpSampling2DTests
     {
         using var model = Build(new UpSampling2D((1, 2), UpSamplingInterpolation.Bilinear), new Shape(1, 1, 2));
         using var x = tensor(new float[] { 0, 1 }).reshape(1, 1, 1, 2);
-        using var y = model.Network.forward(x);
+        using var y = model.GraphModule.forward(x);
         Assert.Equal(new[] { 0f, 0.25f, 0.75f, 1f }, y.data<float>().ToArray());
     }
 

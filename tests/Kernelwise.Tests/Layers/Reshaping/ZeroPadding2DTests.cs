@@ -16,7 +16,7 @@ public class ZeroPadding2DTests
         using var model = Build(layer, input);
         using var scope = NewDisposeScope();
         var x = rand(2, 2, 3, 4) + 1;
-        var y = model.Network.forward(x);
+        var y = model.GraphModule.forward(x);
         AssertClose(x, y[TensorIndex.Colon, TensorIndex.Colon, TensorIndex.Slice(1, 4), TensorIndex.Slice(0, 4)], 0);
         Assert.Equal(x.sum().item<float>(), y.sum().item<float>(), 3);
     }

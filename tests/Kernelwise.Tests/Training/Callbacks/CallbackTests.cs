@@ -84,7 +84,7 @@ public sealed class CallbackTests : IDisposable
         model.Fit(data, epochs: 2, batchSize: 16, callbacks: new[] { checkpoint }, verbose: 0);
         Assert.Equal(2, checkpoint.Saved.Count);
         using var fresh = Compiled(seed: 99);
-        fresh.Load(checkpoint.Saved[1]);
+        fresh.LoadWeights(checkpoint.Saved[1]);
         using var a = Weights(model);
         using var b = Weights(fresh);
         Assert.True(BitIdentical(a, b));
@@ -129,8 +129,8 @@ public sealed class CallbackTests : IDisposable
         using var data = SyntheticData.Blocks(16, seed: 56);
         using var model = Compiled();
         string file = Path.Combine(_dir, "log.csv");
-        model.Fit(data, epochs: 2, batchSize: 16, validationData: data, callbacks: new[] { new CSVLogger(file) }, verbose: 0);
-        model.Fit(data, epochs: 3, initialEpoch: 2, batchSize: 16, validationData: data, callbacks: new[] { new CSVLogger(file, append: true) }, verbose: 0);
+        model.Fit(data, epochs: 2, batchSize: 16, validationData: data, callbacks: new[] { new CsvLogger(file) }, verbose: 0);
+        model.Fit(data, epochs: 3, initialEpoch: 2, batchSize: 16, validationData: data, callbacks: new[] { new CsvLogger(file, append: true) }, verbose: 0);
         var lines = File.ReadAllLines(file);
         Assert.Equal("epoch,accuracy,loss,lr,val_accuracy,val_loss", lines[0]);
         Assert.Equal(4, lines.Length);

@@ -1,4 +1,4 @@
-namespace Kernelwise.Training;
+namespace Kernelwise;
 
 /// <summary>Whether a monitored quantity improves by going down or up (Keras's <c>mode</c>).</summary>
 public enum MonitorMode

@@ -1,6 +1,6 @@
 using TorchSharp;
 
-namespace Kernelwise.Training;
+namespace Kernelwise;
 
 /// <summary>
 /// One seed for a reproducible run — Keras's <c>keras.utils.set_random_seed</c>. On the CPU, a run is bit-identical

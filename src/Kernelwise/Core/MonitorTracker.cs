@@ -1,4 +1,4 @@
-namespace Kernelwise.Training;
+namespace Kernelwise;
 
 /// <summary>The best value of a monitored log key so far, with Keras's improvement rule (better by more than minDelta).</summary>
 internal sealed class MonitorTracker

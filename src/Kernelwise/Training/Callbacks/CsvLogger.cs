@@ -3,11 +3,11 @@ using System.Globalization;
 namespace Kernelwise.Training;
 
 /// <summary>
-/// Writes one row per epoch to a CSV file — Keras's <c>CSVLogger</c>: a header <c>epoch,&lt;keys sorted&gt;</c>, then the
+/// Writes one row per epoch to a CSV file — Keras's <c>CsvLogger</c>: a header <c>epoch,&lt;keys sorted&gt;</c>, then the
 /// zero-based epoch and each log value (invariant culture, full precision; <c>NA</c> for a missing key). Every row
 /// is flushed, so the file is complete up to the last finished epoch even after a crash.
 /// </summary>
-public sealed class CSVLogger : Callback
+public sealed class CsvLogger : Callback
 {
     private StreamWriter? _writer;
     private List<string>? _keys;
@@ -16,7 +16,7 @@ public sealed class CSVLogger : Callback
     /// <param name="filename">The CSV file.</param>
     /// <param name="separator">Field separator.</param>
     /// <param name="append">Append to an existing file (e.g. when resuming) instead of overwriting it.</param>
-    public CSVLogger(string filename, string separator = ",", bool append = false)
+    public CsvLogger(string filename, string separator = ",", bool append = false)
     {
         FileName = Guard.NotEmpty(filename);
         Separator = string.IsNullOrEmpty(separator) ? throw new ArgumentException("Invalid value for argument separator. Expected a non-empty string. Received separator=''.", nameof(separator)) : separator;
@@ -33,7 +33,7 @@ public sealed class CSVLogger : Callback
     public bool Append { get; }
 
     /// <inheritdoc />
-    public override void OnTrainBegin(IDictionary<string, double> logs)
+    public override void OnTrainBegin(Logs logs)
     {
         var full = Path.GetFullPath(FileName);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
@@ -49,7 +49,7 @@ public sealed class CSVLogger : Callback
     }
 
     /// <inheritdoc />
-    public override void OnEpochEnd(int epoch, IDictionary<string, double> logs)
+    public override void OnEpochEnd(int epoch, Logs logs)
     {
         if (_writer is null) return;
         if (_keys is null)
@@ -63,7 +63,7 @@ public sealed class CSVLogger : Callback
     }
 
     /// <inheritdoc />
-    public override void OnTrainEnd(IDictionary<string, double> logs)
+    public override void OnTrainEnd(Logs logs)
     {
         _writer?.Dispose();
         _writer = null;

@@ -1,0 +1,135 @@
+using static TorchSharp.torch;
+
+namespace Kernelwise.Layers;
+
+/// <summary>
+/// Runs a <see cref="LayerGraph"/>: its layers' modules as named children (the names of the weights:
+/// <c>conv2d.weight</c>, <c>residual.main.conv2d_3.weight</c>), called node by node in graph order.
+/// </summary>
+/// <remarks>
+/// Tensor ownership follows TorchSharp's rules: the inputs belong to the caller and are never disposed; each
+/// intermediate tensor is disposed as soon as the last node reading it has run (autograd keeps what backward needs),
+/// so memory does not grow with depth; the outputs are fresh tensors the caller owns.
+/// </remarks>
+public sealed class GraphModule : nn.Module<Tensor, Tensor>
+{
+    private readonly Step[] _steps;
+    private readonly int[] _inputSlots;
+    private readonly int[] _outputSlots;
+    private readonly int _slotCount;
+    private readonly Dictionary<string, int> _slotsByName = new(StringComparer.Ordinal);
+
+    private sealed record Step(Layer Layer, nn.Module Module, int[] Inputs, int Output, int[] Release);
+
+    internal GraphModule(string name, LayerGraph graph, IReadOnlyDictionary<Layer, nn.Module> modules) : base(name)
+    {
+        Graph = graph;
+        foreach (var layer in graph.Layers) register_module(layer.Name, modules[layer]);
+        var slots = new Dictionary<SymbolicTensor, int>();
+        foreach (var input in graph.Inputs) slots[input] = slots.Count;
+        foreach (var node in graph.Nodes) slots[node.Output] = slots.Count;
+        _slotCount = slots.Count;
+        _inputSlots = graph.Inputs.Select(i => slots[i]).ToArray();
+        _outputSlots = graph.Outputs.Select(o => slots[o]).ToArray();
+        foreach (var input in graph.Inputs) _slotsByName[input.Name] = slots[input];
+        foreach (var node in graph.Nodes) _slotsByName[node.Layer.Name] = slots[node.Output]; // a shared layer: its last application
+
+        // Release each intermediate after the last step that reads it (never inputs, never outputs).
+        var lastUse = new Dictionary<int, int>();
+        for (int s = 0; s < graph.Nodes.Count; s++)
+            foreach (var t in graph.Nodes[s].Inputs) lastUse[slots[t]] = s;
+        var keep = new HashSet<int>(_inputSlots.Concat(_outputSlots));
+        _steps = new Step[graph.Nodes.Count];
+        for (int s = 0; s < graph.Nodes.Count; s++)
+        {
+            var node = graph.Nodes[s];
+            var release = node.Inputs.Select(t => slots[t]).Distinct().Where(i => lastUse[i] == s && !keep.Contains(i)).ToArray();
+            _steps[s] = new Step(node.Layer, modules[node.Layer], node.Inputs.Select(t => slots[t]).ToArray(), slots[node.Output], release);
+        }
+    }
+
+    /// <summary>The graph this module runs.</summary>
+    public LayerGraph Graph { get; }
+
+    /// <summary>Runs a graph with one input and one output.</summary>
+    public override Tensor forward(Tensor input)
+    {
+        if (_inputSlots.Length != 1 || _outputSlots.Length != 1)
+        {
+            throw new InvalidOperationException(
+                $"Model '{Graph.Name}' has {_inputSlots.Length} input(s) and {_outputSlots.Length} output(s); call Forward with a tensor per input.");
+        }
+        return Forward(new[] { input })[0];
+    }
+
+    /// <summary>Runs the graph on one tensor per input, in the graph's input order; returns one fresh tensor per output.</summary>
+    public Tensor[] Forward(IReadOnlyList<Tensor> inputs) => Run(inputs, null);
+
+    /// <summary>
+    /// Runs the graph and also returns the tensors that the named layers (or inputs) produced, in the same pass — the
+    /// outputs of intermediate layers (a shared layer: its last application). The caller owns every returned tensor.
+    /// </summary>
+    public (Tensor[] Outputs, Dictionary<string, Tensor> Intermediates) Forward(IReadOnlyList<Tensor> inputs, IReadOnlyCollection<string> layerNames)
+    {
+        ArgumentNullException.ThrowIfNull(layerNames);
+        var wanted = new Dictionary<int, string>();
+        foreach (var n in layerNames)
+        {
+            if (!_slotsByName.TryGetValue(n, out int slot))
+                throw new ArgumentException($"Model '{Graph.Name}' has no layer or input named '{n}'. Its layers are: {string.Join(", ", Graph.Layers.Select(l => l.Name))}.", nameof(layerNames));
+            wanted[slot] = n;
+        }
+        var captured = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        var outputs = Run(inputs, (slot, tensor) =>
+        {
+            if (wanted.TryGetValue(slot, out var name)) captured[name] = tensor.alias();
+        });
+        return (outputs, captured);
+    }
+
+    private Tensor[] Run(IReadOnlyList<Tensor> inputs, Action<int, Tensor>? observe)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (inputs.Count != _inputSlots.Length)
+            throw new ArgumentException($"Model '{Graph.Name}' takes {_inputSlots.Length} input(s) ({string.Join(", ", Graph.Inputs.Select(i => i.Name))}); received {inputs.Count}.", nameof(inputs));
+        var values = new Tensor?[_slotCount];
+        for (int i = 0; i < _inputSlots.Length; i++)
+        {
+            values[_inputSlots[i]] = inputs[i];
+            observe?.Invoke(_inputSlots[i], inputs[i]);
+        }
+        try
+        {
+            foreach (var step in _steps)
+            {
+                var args = new Tensor[step.Inputs.Length];
+                for (int i = 0; i < args.Length; i++) args[i] = values[step.Inputs[i]]!;
+                var y = step.Layer.Invoke(step.Module, args);
+                values[step.Output] = y;
+                observe?.Invoke(step.Output, y);
+                foreach (int r in step.Release)
+                {
+                    values[r]!.Dispose();
+                    values[r] = null;
+                }
+            }
+            var outputs = new Tensor[_outputSlots.Length];
+            var handedOut = new HashSet<int>();
+            for (int i = 0; i < outputs.Length; i++)
+            {
+                int slot = _outputSlots[i];
+                // An input returned as an output, or one tensor returned twice, is aliased so the caller owns each handle.
+                outputs[i] = _inputSlots.Contains(slot) || !handedOut.Add(slot) ? values[slot]!.alias() : values[slot]!;
+            }
+            return outputs;
+        }
+        catch
+        {
+            for (int s = 0; s < values.Length; s++)
+            {
+                if (values[s] is { } t && !_inputSlots.Contains(s)) t.Dispose();
+            }
+            throw;
+        }
+    }
+}

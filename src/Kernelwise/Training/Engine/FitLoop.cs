@@ -1,0 +1,164 @@
+using Kernelwise.Data;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Kernelwise.Training.Engine;
+
+/// <summary>
+/// <see cref="Trainer.Fit"/>'s loop: epochs of training steps (<see cref="Trainer.TrainStep"/>) with an evaluation
+/// pass after each epoch, every hook dispatched through one <see cref="CallbackList"/>, resumable from a checkpoint.
+/// </summary>
+internal static class FitLoop
+{
+    public static History Run(Trainer model, FitOptions o)
+    {
+        var callbacks = o.Callbacks;
+        var strategy = o.Strategy;
+        if (o.Verbose > 0 && strategy.IsPrimary && !callbacks.Callbacks.OfType<ProgressBar>().Any()) callbacks.Add(new ProgressBar());
+
+        var (train, validation) = DataPipeline.SplitValidation(o.Train, o.Validation, o.ValidationSplit);
+        if (o.Seed is int s) torch.manual_seed(s);
+        using var resume = o.ResumeFrom is null ? null : TrainingCheckpoint.Read(o.ResumeFrom);
+        int loaderSeed = resume?.LoaderSeed ?? o.Seed ?? Random.Shared.Next();
+        int initialEpoch = resume?.Epoch ?? o.InitialEpoch;
+        var loader = DataPipeline.Loader(model, train, o.BatchSize, o.Shuffle, loaderSeed, strategy);
+        loader.Epoch = initialEpoch;
+        long steps = loader.BatchCount;
+        if (o.StepsPerEpoch is int limit)
+        {
+            if (limit > steps)
+                throw new ArgumentException($"Invalid value for argument stepsPerEpoch. Expected at most {steps}, the number of batches of {o.BatchSize} in the {train.Count} training samples. Received stepsPerEpoch={limit}.", "stepsPerEpoch");
+            steps = limit;
+        }
+        if (initialEpoch >= o.Epochs)
+            throw new ArgumentException($"Nothing to train: training starts at epoch {initialEpoch}{(resume is null ? "" : $" (resumed from '{o.ResumeFrom}')")} but epochs={o.Epochs}. Pass a larger epochs.", "epochs");
+        if (resume is { BatchesDone: > 0 } && resume.BatchSize != o.BatchSize)
+            throw new ArgumentException($"Checkpoint '{o.ResumeFrom}' was taken in the middle of an epoch with batchSize={resume.BatchSize}; resume it with the same batch size. Received batchSize={o.BatchSize}.", "batchSize");
+
+        var state = new TrainingState(model, loaderSeed, o.BatchSize, strategy) { Epoch = initialEpoch };
+        callbacks.Attach(model, new TrainingParameters(o.Epochs, steps, o.Verbose, initialEpoch), state);
+        strategy.Setup(model);
+        using var services = new StepServices(model, training: true, o.ClassWeight, strategy);
+        state.Metrics = services.Metrics;
+        state.Tracker = services.Tracker;
+        state.Callbacks = callbacks;
+        resume?.Restore(model, state, callbacks, services);
+        using var skips = new DataPipeline.SkipMonitor(train, validation);
+
+        var device = model.Device.ToTorch();
+        bool nonBlocking = model.Device.IsCuda;
+        model.ClearStop();
+        model.History.End(TrainingOutcome.NotFinished, null, initialEpoch, 0);
+        // Gradients left by an earlier run must not leak into the first update; reading them makes tensor handles, so in a scope.
+        using (NewDisposeScope()) model.TorchOptimizer!.zero_grad();
+        var outcome = (Kind: TrainingOutcome.Completed, Reason: (string?)null);
+        int lastEpoch = initialEpoch, lastBatch = -1;
+        var trainLogs = new Logs();
+        callbacks.OnTrainBegin(trainLogs);
+        var epochLogs = new Logs();
+        try
+        {
+            for (int epoch = initialEpoch; epoch < o.Epochs && !model.StopTraining; epoch++)
+            {
+                bool resumingMidEpoch = resume is { BatchesDone: > 0 } && epoch == initialEpoch;
+                state.Epoch = lastEpoch = epoch;
+                state.EpochFinished = false;
+                state.PendingLogs = null;
+                if (!resumingMidEpoch)
+                {
+                    state.BatchesDone = 0;
+                    services.Reset();
+                }
+                epochLogs = new Logs();
+                callbacks.OnEpochBegin(epoch, epochLogs);
+                model.SetTrainingMode(true);
+                bool interrupted = false;
+                int step = 0;
+                using (var batches = loader.GetEnumerator())
+                {
+                    if (resume is not null && epoch == initialEpoch)
+                    {
+                        // Skip the batches the interrupted run had finished, then restore the random generator, so
+                        // that anything the skipped batches drew (augmentation) does not shift later draws.
+                        for (; step < state.BatchesDone && batches.MoveNext(); step++) batches.Current.Dispose();
+                        resume.RestoreRandomState();
+                    }
+                    for (; step < steps && batches.MoveNext(); step++)
+                    {
+                        using var batch = batches.Current;
+                        callbacks.OnTrainBatchBegin(step, new Logs());
+                        model.CheckInputs(batch.InputTensors, "Fit");
+                        model.CheckTargets(batch.TargetTensors, "Fit");
+                        services.BeginStep(step, steps);
+                        using (var scope = NewDisposeScope())
+                        {
+                            var (x, y) = DataPipeline.ToDevice(batch, device, nonBlocking);
+                            model.TrainStep(new StepContext(services, x, y, batch.Size, step, training: true));
+                        }
+                        state.BatchesDone = step + 1;
+                        lastBatch = step;
+                        skips.Flush(callbacks);
+                        callbacks.OnTrainBatchEnd(step, services.LazyLogs());
+                        if (model.StopTraining) break;
+                        if (services.AtWindowEnd && step + 1 < steps && (o.CancellationToken.IsCancellationRequested || state.InterruptRequested))
+                        {
+                            interrupted = true;
+                            break;
+                        }
+                    }
+                }
+                state.Updates = services.Updates;
+                if (interrupted)
+                {
+                    callbacks.OnInterrupt(epoch, state.BatchesDone - 1, services.FinalLogs());
+                    outcome = (TrainingOutcome.Interrupted, o.CancellationToken.IsCancellationRequested ? "the cancellation token was cancelled" : "an interrupt was requested (Ctrl+C)");
+                    break;
+                }
+                services.SumAcrossProcesses();
+                epochLogs = services.FinalLogs();
+                if (validation is not null)
+                {
+                    foreach (var (k, v) in EvaluationLoop.Evaluate(model, validation, o.ValidationBatchSize, callbacks, prefix: "val_", method: "Fit (validation)", strategy))
+                        epochLogs[k] = v;
+                    model.SetTrainingMode(true);
+                }
+                if (model.TorchOptimizer!.ParamGroups.FirstOrDefault() is { } group) epochLogs["lr"] = group.LearningRate;
+                state.EpochFinished = true;
+                state.PendingLogs = epochLogs;
+                callbacks.OnEpochEnd(epoch, epochLogs);
+                model.History.Record(epoch, epochLogs);
+                state.PendingLogs = null;
+                callbacks.OnEpochCommitted(epoch, epochLogs);
+                lastBatch = state.BatchesDone - 1;
+                if (!double.IsFinite(epochLogs["loss"]))
+                {
+                    outcome = (TrainingOutcome.NonFiniteLoss, $"the training loss of epoch {epoch + 1} is {epochLogs["loss"]}; lower the learning rate or clip gradients (ClipNorm)");
+                    callbacks.OnWarning($"Stopping: {outcome.Reason}.");
+                    break;
+                }
+                if ((o.CancellationToken.IsCancellationRequested || state.InterruptRequested) && !model.StopTraining && epoch + 1 < o.Epochs)
+                {
+                    // Stopped at an epoch boundary: the checkpoint continues with the next epoch.
+                    callbacks.OnInterrupt(epoch, state.BatchesDone - 1, epochLogs);
+                    outcome = (TrainingOutcome.Interrupted, o.CancellationToken.IsCancellationRequested ? "the cancellation token was cancelled" : "an interrupt was requested (Ctrl+C)");
+                    break;
+                }
+            }
+            if (model.StopTraining && outcome.Kind == TrainingOutcome.Completed)
+                outcome = (model.StopOutcome, model.StopReason ?? "a callback set StopTraining");
+        }
+        catch
+        {
+            model.History.End(TrainingOutcome.NotFinished, "an exception ended training", lastEpoch, Math.Max(lastBatch, 0));
+            throw;
+        }
+        finally
+        {
+            callbacks.OnTrainEnd(epochLogs);
+            callbacks.Detach();
+            strategy.TearDown();
+        }
+        model.History.End(outcome.Kind, outcome.Reason, lastEpoch, Math.Max(lastBatch, 0));
+        return model.History;
+    }
+}
