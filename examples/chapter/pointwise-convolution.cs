@@ -31,6 +31,7 @@ Console.WriteLine();
 
 // 2. Conv2D(4, 1) on 5 channels against Dense(4) applied to every pixel's 5 values, with the same weights.
 const int c = 5, f = 4, h = 3, w = 3;
+manual_seed(1); // the layers' random initial weights and the input, the same on every run
 using var conv = new Sequential(new Shape(c, h, w)).Conv2D(f, 1).Build(Device.Cpu);
 using var dense = new Sequential(new Shape(c)).Dense(f).Build(Device.Cpu);
 using (no_grad())
@@ -39,7 +40,6 @@ using (no_grad())
     Parameter(dense, "weight").copy_(Parameter(conv, "weight").reshape(f, c));
     Parameter(dense, "bias").copy_(Parameter(conv, "bias"));
 }
-manual_seed(1);
 var x = randn(1, c, h, w);
 var convolved = conv.Predict(x);                                   // [1, F, H, W]
 var pixels = x.permute(0, 2, 3, 1).reshape(-1, c);                 // [H·W, C]: one row per pixel

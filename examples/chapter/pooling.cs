@@ -48,12 +48,12 @@ Console.WriteLine();
 
 // Backward: ∂(Σ max-pooled)/∂x is 1 at each window's maximum and 0 elsewhere; for average pooling 1/4 everywhere.
 var leaf = input.clone().requires_grad_(true);
-maxPool.Network.forward(leaf).sum().backward();
+maxPool.GraphModule.forward(leaf).sum().backward();
 Console.WriteLine("Gradient of the sum of the max-pooled map with respect to the input (routes to the winners):");
 var g = leaf.grad!;
 for (int i = 0; i < 4; i++) Console.WriteLine("   " + string.Join(" ", Enumerable.Range(0, 4).Select(j => $"{g[0, 0, i, j].item<float>(),3}")));
 var leaf2 = input.clone().requires_grad_(true);
-averagePool.Network.forward(leaf2).sum().backward();
+averagePool.GraphModule.forward(leaf2).sum().backward();
 Console.WriteLine($"For average pooling every pixel gets 1/4: {string.Join(" ", leaf2.grad!.reshape(16).data<float>().ToArray().Distinct())}");
 Console.WriteLine();
 

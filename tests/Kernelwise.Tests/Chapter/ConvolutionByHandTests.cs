@@ -53,7 +53,7 @@ public class ConvolutionByHandTests
             Parameter(model, "weight").copy_(Tensor(w));
             Parameter(model, "bias").fill_(0.5);
         }
-        Assert.Equal(byHand, Matrix(model.Network.forward(Tensor(x))));
+        Assert.Equal(byHand, Matrix(model.GraphModule.forward(Tensor(x))));
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public class ConvolutionByHandTests
                 Parameter(model, "weight").copy_(Tensor(w));
                 Parameter(model, "bias").fill_(b);
             }
-            Assert.Equal(CrossCorrelate(x, w, b), Matrix(model.Network.forward(Tensor(x)))); // small integers: exact in float32
+            Assert.Equal(CrossCorrelate(x, w, b), Matrix(model.GraphModule.forward(Tensor(x)))); // small integers: exact in float32
         }
     }
 
@@ -101,7 +101,7 @@ public class ConvolutionByHandTests
         using var model = Build(new Conv2D(1, 3, useBias: false), new Shape(1, 6, 6));
         using var scope = NewDisposeScope();
         using (no_grad()) Parameter(model, "weight").copy_(Tensor(w).flip(2, 3));
-        Assert.Equal(convolution, Matrix(model.Network.forward(Tensor(x))));
+        Assert.Equal(convolution, Matrix(model.GraphModule.forward(Tensor(x))));
     }
 
     [Fact]
@@ -113,7 +113,7 @@ public class ConvolutionByHandTests
         using var model = Build(new Conv1D(2, 3, padding: Padding.Same, useBias: false), new Shape(1, length));
         using var scope = NewDisposeScope();
         using (no_grad()) model.Network.parameters().Single().copy_(tensor(smooth.Concat(edge).ToArray(), new long[] { 2, 1, 3 }));
-        var y = model.Network.forward(tensor(signal, new long[] { 1, 1, length }));
+        var y = model.GraphModule.forward(tensor(signal, new long[] { 1, 1, length }));
         for (int t = 0; t < length; t++)
         {
             // y[t] = Σ_p w[p]·x[t + p − 1], zero outside the signal ("same" padding).
@@ -135,7 +135,7 @@ public class ConvolutionByHandTests
         using var scope = NewDisposeScope();
         manual_seed(43);
         var x = randn(new long[] { 1, 2, 5, 6, 7 });
-        var y = model.Network.forward(x);
+        var y = model.GraphModule.forward(x);
         var w = Parameter(model, "weight");
         var b = Parameter(model, "bias");
         for (int trial = 0; trial < 20; trial++)

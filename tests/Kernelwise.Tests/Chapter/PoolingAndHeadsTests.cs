@@ -20,8 +20,8 @@ public class PoolingAndHeadsTests
         using var average = Build(new AveragePooling2D(2), new Shape(1, 4, 4));
         using var scope = NewDisposeScope();
         var x = tensor(Map, new long[] { 1, 1, 4, 4 });
-        Assert.Equal(new float[] { 6, 5, 7, 9 }, max.Network.forward(x).reshape(4).data<float>().ToArray());
-        Assert.Equal(new float[] { 3.5f, 2, 2.5f, 6 }, average.Network.forward(x).reshape(4).data<float>().ToArray());
+        Assert.Equal(new float[] { 6, 5, 7, 9 }, max.GraphModule.forward(x).reshape(4).data<float>().ToArray());
+        Assert.Equal(new float[] { 3.5f, 2, 2.5f, 6 }, average.GraphModule.forward(x).reshape(4).data<float>().ToArray());
     }
 
     [Fact]
@@ -31,10 +31,10 @@ public class PoolingAndHeadsTests
         using var average = Build(new AveragePooling2D(2), new Shape(1, 4, 4));
         using var scope = NewDisposeScope();
         var x = tensor(Map, new long[] { 1, 1, 4, 4 }).requires_grad_(true);
-        max.Network.forward(x).sum().backward();
+        max.GraphModule.forward(x).sum().backward();
         Assert.Equal(new float[] { 0, 0, 0, 0, 0, 1, 1, 0, 1, 0, 1, 0, 0, 0, 0, 0 }, x.grad!.reshape(16).data<float>().ToArray());
         var y = tensor(Map, new long[] { 1, 1, 4, 4 }).requires_grad_(true);
-        average.Network.forward(y).sum().backward();
+        average.GraphModule.forward(y).sum().backward();
         Assert.All(y.grad!.reshape(16).data<float>().ToArray(), g => Assert.Equal(0.25f, g));
     }
 
@@ -57,7 +57,7 @@ public class PoolingAndHeadsTests
         var w = head.Network.named_parameters().Single(p => p.name.EndsWith(".weight", StringComparison.Ordinal)).parameter;
         var b = head.Network.named_parameters().Single(p => p.name.EndsWith(".bias", StringComparison.Ordinal)).parameter;
         var maps = einsum("kc,nchw->nkhw", w, x) + b.view(1, 3, 1, 1);
-        AssertClose(maps.mean(new long[] { 2, 3 }), head.Network.forward(x));
+        AssertClose(maps.mean(new long[] { 2, 3 }), head.GraphModule.forward(x));
     }
 
     [Fact]
@@ -80,8 +80,8 @@ public class PoolingAndHeadsTests
         image[0, 0, TensorIndex.Slice(6, 12), TensorIndex.Slice(8, 11)] = tensor(1f);
         var shifts = new long[] { 5, 7 };
         var dims = new long[] { 2, 3 };
-        var ofShifted = model.Network.forward(image.roll(shifts, dims));
-        var shiftedOutput = model.Network.forward(image).roll(shifts, dims);
+        var ofShifted = model.GraphModule.forward(image.roll(shifts, dims));
+        var shiftedOutput = model.GraphModule.forward(image).roll(shifts, dims);
         AssertClose(shiftedOutput, ofShifted, 1e-6);
     }
 }
