@@ -46,14 +46,14 @@ public sealed class ExplicitConvolutionSuite : IBenchmarkSuite
         var x = randn(layer.Batch, layer.InChannels, layer.Size, layer.Size).requires_grad_(true);
         var w = (randn(layer.Filters, layer.InChannels, layer.Kernel, layer.Kernel) * 0.05).requires_grad_(true);
         var b = randn(layer.Filters).requires_grad_(true);
-        long saved = Conv2DFunction.ChunkElements;
+        var saved = Conv2DFunction.ChunkElementsSetting;
         var sizes = new long[] { 1L << 17, 1L << 18, 1L << 19, 1L << 20, 1L << 21, 1L << 22 };
         var cases = new Dictionary<string, Action>();
         foreach (long size in sizes)
         {
             cases[$"{layer} explicit fwd+bwd, chunk {size >> 10} Ki values"] = () =>
             {
-                Conv2DFunction.ChunkElements = size;
+                Conv2DFunction.ChunkElementsSetting = size;
                 using var step = NewDisposeScope();
                 var y = ExplicitConvolution.Conv2D(x, w, b, padding: layer.Padding);
                 y.backward(new[] { ones_like(y) });
@@ -65,13 +65,13 @@ public sealed class ExplicitConvolutionSuite : IBenchmarkSuite
             foreach (var (name, samples) in times)
             {
                 long size = sizes[cases.Keys.ToList().IndexOf(name)];
-                Conv2DFunction.ChunkElements = size;
+                Conv2DFunction.ChunkElementsSetting = size;
                 yield return new BenchmarkResult(name, "ms", samples, Note: $"{Conv2DFunction.SamplesPerChunk(Geometry(layer))} sample(s) per chunk");
             }
         }
         finally
         {
-            Conv2DFunction.ChunkElements = saved;
+            Conv2DFunction.ChunkElementsSetting = saved;
         }
     }
 

@@ -83,7 +83,7 @@ internal static unsafe class Col2Im
                 }
             }
         }
-        int threads = get_num_threads();
+        int threads = MatrixProduct.Threads;
         if (threads > 1 && g.InChannels > 1 && columnGradient.numel() >= 1 << 16)
             Parallel.For(0, g.InChannels, new ParallelOptions { MaxDegreeOfParallelism = threads }, c => Channel(c)); // channels write disjoint planes
         else

@@ -33,10 +33,15 @@ internal sealed class Conv2DFunction : autograd.SingleTensorFunction<Conv2DFunct
     private const string WantedKey = "wanted";
 
     /// <summary>
-    /// Target number of values in one chunk's column matrix (K × B·L); at least one sample per chunk. Large enough for
-    /// efficient matrix products, small enough to stay in the processor's caches.
+    /// Target number of values in one chunk's column matrix (K × B·L); at least one sample per chunk:
+    /// <see cref="ChunkElementsSetting"/> when set, else 2¹⁹ (2 MB in float32) on one libtorch thread — the column
+    /// matrix then stays in the processor's L2/L3 caches between im2col and the matrix products — and 2²¹ on several,
+    /// where fewer, larger operations wait less at libtorch's thread barriers (see docs/explicit-conv.md, "Speed").
     /// </summary>
-    internal static long ChunkElements { get; set; } = 1L << 21;
+    internal static long ChunkElements => ChunkElementsSetting ?? (get_num_threads() > 1 ? 1L << 21 : 1L << 19);
+
+    /// <summary>A chunk size chosen by a test or benchmark; null for the default.</summary>
+    internal static long? ChunkElementsSetting { get; set; }
 
     /// <inheritdoc />
     public override string Name => "ExplicitConv2D";

@@ -74,7 +74,7 @@ internal static unsafe class Im2Col
                 }
             }
         }
-        int threads = get_num_threads();
+        int threads = MatrixProduct.Threads;
         if (threads > 1 && g.InChannels > 1 && columns.numel() >= 1 << 16)
             Parallel.For(0, g.InChannels, new ParallelOptions { MaxDegreeOfParallelism = threads }, c => Channel(c));
         else

@@ -53,6 +53,15 @@ internal static unsafe class MatrixProduct
     /// </summary>
     internal static bool UseVectorKernels { get; set; } = Vector512.IsHardwareAccelerated;
 
+    /// <summary>
+    /// Whether the vector kernels (and the im2col / col2im loops) split their work over libtorch's thread count. When
+    /// false they run on the calling thread only.
+    /// </summary>
+    internal static bool SplitAcrossThreads { get; set; } = true;
+
+    /// <summary>Threads the kernels and loops may use: libtorch's count (<c>torch.get_num_threads()</c>), or 1.</summary>
+    internal static int Threads => SplitAcrossThreads ? get_num_threads() : 1;
+
     /// <summary>C = A·B, or C += A·B when <paramref name="accumulate"/>. C [M, N], A [M, K] (any strides), B [K, N].</summary>
     public static void Multiply(Tensor c, Tensor a, Tensor b, bool accumulate)
     {
@@ -136,7 +145,7 @@ internal static unsafe class MatrixProduct
     /// <summary>How many threads to split a product over: libtorch's thread count, one for small products.</summary>
     private static int Parts(int m, int n, int k, int step)
     {
-        int threads = get_num_threads();
+        int threads = Threads;
         if (threads <= 1 || (long)m * n * k < ParallelThreshold) return 1;
         return Math.Max(1, Math.Min(threads, (n + step - 1) / step));
     }
