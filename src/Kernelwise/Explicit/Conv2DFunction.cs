@@ -84,6 +84,9 @@ internal sealed class Conv2DFunction : autograd.SingleTensorFunction<Conv2DFunct
         var y = empty(g.OutputShape, dtype: x.dtype, device: x.device);
         long chunk = SamplesPerChunk(g);
         using var weights = w.reshape(f, kg); // row f: the taps of filter f, in (c, i, j) order
+        // The same matrix stored column by column: the matrix product copies W in columns of 8 filters per tap, which
+        // this layout turns into contiguous reads (one copy of F·K_g values per call, not per chunk).
+        using var weightsByColumn = weights.t().contiguous().t();
         using var bias = b?.reshape(1, f, 1);
         for (long n0 = 0; n0 < g.Batch; n0 += chunk)
         {
@@ -96,7 +99,7 @@ internal sealed class Conv2DFunction : autograd.SingleTensorFunction<Conv2DFunct
             var outputs = y.narrow(0, n0, count).view(count, f, l);
             var product = count == 1 ? outputs.view(f, l) : workspace.Rent(Slot.Product, f, count * l);
             for (long group = 0; group < g.Groups; group++)
-                MatrixProduct.Multiply(product.narrow(0, group * fg, fg), weights.narrow(0, group * fg, fg), columns.narrow(0, group * kg, kg), accumulate: false);
+                MatrixProduct.Multiply(product.narrow(0, group * fg, fg), weightsByColumn.narrow(0, group * fg, fg), columns.narrow(0, group * kg, kg), accumulate: false);
             if (count > 1) outputs.permute(1, 0, 2).copy_(product.view(f, count, l)); // [F, B, L] → [B, F, L]
             if (bias is not null) outputs.add_(bias);
         }

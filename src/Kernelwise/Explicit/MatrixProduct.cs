@@ -167,12 +167,15 @@ internal static unsafe class MatrixProduct
     {
         var buffers = PackingBuffers.ForCurrentThread();
         float* packedA = buffers.A, packedB = buffers.B, edge = buffers.Edge;
+        // Blocks of the shared dimension of equal length (at most Kc): no short last block, whose C loads and stores
+        // would weigh on few multiply-adds.
+        int blockLength = (k + (k + Kc - 1) / Kc - 1) / ((k + Kc - 1) / Kc);
         for (int jc = n0; jc < n1; jc += Nc)
         {
             int nc = Math.Min(Nc, n1 - jc);
-            for (int pc = 0; pc < k; pc += Kc)
+            for (int pc = 0; pc < k; pc += blockLength)
             {
-                int kc = Math.Min(Kc, k - pc);
+                int kc = Math.Min(blockLength, k - pc);
                 bool add = accumulate || pc > 0; // later blocks of the shared dimension add to the first one's result
                 PackB(kc, nc, b + pc * ldb + jc, ldb, packedB);
                 for (int ic = 0; ic < m; ic += Mc)
@@ -225,6 +228,11 @@ internal static unsafe class MatrixProduct
                     float* row = a + (ir + i) * rs;
                     for (int p = 0; p < kc; p++) sliver[p * Mr + i] = row[p];
                 }
+            }
+            else if (rs == 1 && mr == Mr)
+            {
+                // Columns of A contiguous (A is a transposed view, e.g. Wᵀ): each step's 8 values are one 256-bit copy.
+                for (int p = 0; p < kc; p++) Vector256.Store(Vector256.Load(a + ir + p * cs), sliver + p * Mr);
             }
             else
             {
