@@ -28,7 +28,7 @@ int imageSize = 224, epochs = 1, batchSize = 128, seed = 42, classes = 10, synth
 int? steps = null;
 long limit = 0;
 double lr = 0.01, valFraction = 0.1;
-var device = Kernelwise.Device.Auto;
+var device = Kernelwise.ComputeDevice.Auto;
 for (int i = 0; i < args.Length; i++)
 {
     string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"Option {args[i]} needs a value.");
@@ -46,7 +46,7 @@ for (int i = 0; i < args.Length; i++)
         case "--limit": limit = long.Parse(Next()); break;
         case "--lr": lr = double.Parse(Next()); break;
         case "--val-fraction": valFraction = double.Parse(Next()); break;
-        case "--device": device = Kernelwise.Device.Parse(Next()); break;
+        case "--device": device = Kernelwise.ComputeDevice.Parse(Next()); break;
         case "--seed": seed = int.Parse(Next()); break;
         case "--help" or "-h":
             Console.WriteLine("Options: --data DIR | --synthetic; --image-size N (224) --epochs N (1) --batch-size N (128) --steps N (batches per epoch; all)\n" +
@@ -92,7 +92,7 @@ if (resolved.IsCuda)
     if (validation is not null) validation = new PinnedBatches(validation);
 }
 
-var definition = AlexNet.Create(numClasses: classes, inputChannels: 3, inputSize: imageSize);
+var definition = ModelZoo.AlexNet(numClasses: classes, inputChannels: 3, inputSize: imageSize);
 var summary = definition.Summary();
 Console.WriteLine($"AlexNet ({(imageSize < 64 ? "small-image variant" : "ImageNet configuration")}): {summary.PyTorchParameterCount:N0} parameters, " +
     $"{summary.MultiplyAccumulates / 1e9:F2} G multiply-accumulates per image.");

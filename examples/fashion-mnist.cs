@@ -9,7 +9,7 @@ using Kernelwise.Models;
 
 int epochs = 3, batchSize = 128, seed = 42;
 long limit = 0;
-var device = Device.Auto;
+var device = ComputeDevice.Auto;
 for (int i = 0; i < args.Length; i++)
 {
     string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"Option {args[i]} needs a value.");
@@ -17,7 +17,7 @@ for (int i = 0; i < args.Length; i++)
     {
         case "--epochs": epochs = int.Parse(Next()); break;
         case "--batch-size": batchSize = int.Parse(Next()); break;
-        case "--device": device = Device.Parse(Next()); break;
+        case "--device": device = ComputeDevice.Parse(Next()); break;
         case "--limit": limit = long.Parse(Next()); break;
         case "--seed": seed = int.Parse(Next()); break;
         case "--help" or "-h":

@@ -17,7 +17,7 @@ int? workers = null;
 double validationSplit = 0.1;
 bool augment = false;
 var colorMode = ColorMode.Grayscale;
-var device = Device.Auto;
+var device = ComputeDevice.Auto;
 for (int i = 0; i < args.Length; i++)
 {
     string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"Option {args[i]} needs a value.");
@@ -32,7 +32,7 @@ for (int i = 0; i < args.Length; i++)
         case "--workers": workers = int.Parse(Next()); break;
         case "--augment": augment = true; break;
         case "--seed": seed = int.Parse(Next()); break;
-        case "--device": device = Device.Parse(Next()); break;
+        case "--device": device = ComputeDevice.Parse(Next()); break;
         case "--help" or "-h":
             Console.WriteLine("Usage: dotnet run examples/image-folder.cs -- <folder> [--test DIR] [--epochs N] [--batch-size N] [--image-size N] " +
                               "[--color grayscale|rgb] [--validation-split F] [--workers N] [--augment] [--seed N] [--device auto|cpu|cuda]");

@@ -20,7 +20,7 @@ int epochs = 2, batchSize = 128, seed = 42;
 long limit = 0, testLimit = 0;
 double lr = 1e-3, auxWeight = 0.3;
 bool printSummary = false, auxiliary = true;
-var device = Device.Auto;
+var device = ComputeDevice.Auto;
 for (int i = 0; i < args.Length; i++)
 {
     string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"Option {args[i]} needs a value.");
@@ -31,7 +31,7 @@ for (int i = 0; i < args.Length; i++)
         case "--epochs": epochs = int.Parse(Next()); break;
         case "--batch-size": batchSize = int.Parse(Next()); break;
         case "--lr": lr = double.Parse(Next()); break;
-        case "--device": device = Device.Parse(Next()); break;
+        case "--device": device = ComputeDevice.Parse(Next()); break;
         case "--limit": limit = long.Parse(Next()); break;
         case "--test-limit": testLimit = long.Parse(Next()); break;
         case "--seed": seed = int.Parse(Next()); break;
@@ -52,7 +52,7 @@ using var test = splits.Test.Take(testLimit > 0 ? testLimit : splits.Test.Count)
 Console.WriteLine($"Fashion-MNIST: {train.Count:N0} training and {test.Count:N0} test images.");
 
 var aux = auxiliary ? new AuxiliaryOutputs() : null;
-var definition = GoogLeNet.Create(numClasses: 10, inputChannels: 1, inputSize: 28, variant: ZooVariant.SmallImages, auxiliaryOutputs: aux);
+var definition = ModelZoo.GoogLeNet(numClasses: 10, inputChannels: 1, inputSize: 28, variant: ZooVariant.SmallImages, auxiliaryOutputs: aux);
 var summary = definition.Summary();
 if (printSummary) Console.WriteLine(summary);
 Console.WriteLine($"GoogLeNet (small-image variant{(auxiliary ? ", with auxiliary heads" : "")}): {summary.PyTorchParameterCount:N0} parameters, " +

@@ -48,7 +48,7 @@ using var model = new Sequential(new Shape(1, 28, 28), "fashion_cnn")
     .Flatten()
     .Dropout(0.3)
     .Dense(10)
-    .Build(Device.Cpu)
+    .Build(ComputeDevice.Cpu)
     .Compile(new Adam(3e-3), new CrossEntropy(), new Accuracy());
 Console.WriteLine($"Training on {train.Count:N0} Fashion-MNIST images for {epochs} epoch(s)...");
 model.Fit(train, epochs, batchSize: 64, seed: seed, verbose: 1);

@@ -17,7 +17,7 @@ int depth = 18, width = 64, epochs = 2, batchSize = 128, seed = 42;
 long limit = 0, testLimit = 0;
 double lr = 1e-3;
 bool printSummary = false;
-var device = Device.Auto;
+var device = ComputeDevice.Auto;
 for (int i = 0; i < args.Length; i++)
 {
     string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"Option {args[i]} needs a value.");
@@ -28,7 +28,7 @@ for (int i = 0; i < args.Length; i++)
         case "--epochs": epochs = int.Parse(Next()); break;
         case "--batch-size": batchSize = int.Parse(Next()); break;
         case "--lr": lr = double.Parse(Next()); break;
-        case "--device": device = Device.Parse(Next()); break;
+        case "--device": device = ComputeDevice.Parse(Next()); break;
         case "--limit": limit = long.Parse(Next()); break;
         case "--test-limit": testLimit = long.Parse(Next()); break;
         case "--seed": seed = int.Parse(Next()); break;
@@ -48,7 +48,14 @@ using var train = splits.Train.Take(limit > 0 ? limit : splits.Train.Count);
 using var test = splits.Test.Take(testLimit > 0 ? testLimit : splits.Test.Count);
 Console.WriteLine($"Fashion-MNIST: {train.Count:N0} training and {test.Count:N0} test images.");
 
-var definition = ResNet.Create(depth, numClasses: 10, inputChannels: 1, inputSize: 28, variant: ZooVariant.SmallImages, width: width);
+Func<int, int, int, ZooVariant, int, Sequential> resnet = depth switch
+{
+    18 => ModelZoo.ResNet18,
+    34 => ModelZoo.ResNet34,
+    50 => ModelZoo.ResNet50,
+    _ => throw new ArgumentException($"--depth must be 18, 34 or 50; received {depth}."),
+};
+var definition = resnet(10, 1, 28, ZooVariant.SmallImages, width);
 var summary = definition.Summary();
 if (printSummary) Console.WriteLine(summary);
 Console.WriteLine($"ResNet-{depth} (small-image variant, width {width}): {summary.PyTorchParameterCount:N0} parameters, " +

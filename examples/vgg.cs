@@ -18,7 +18,7 @@ int depth = 16, epochs = 2, batchSize = 128, seed = 42;
 long limit = 0, testLimit = 0;
 double lr = 1e-3;
 bool printSummary = false, batchNorm = true;
-var device = Device.Auto;
+var device = ComputeDevice.Auto;
 for (int i = 0; i < args.Length; i++)
 {
     string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"Option {args[i]} needs a value.");
@@ -29,7 +29,7 @@ for (int i = 0; i < args.Length; i++)
         case "--epochs": epochs = int.Parse(Next()); break;
         case "--batch-size": batchSize = int.Parse(Next()); break;
         case "--lr": lr = double.Parse(Next()); break;
-        case "--device": device = Device.Parse(Next()); break;
+        case "--device": device = ComputeDevice.Parse(Next()); break;
         case "--limit": limit = long.Parse(Next()); break;
         case "--test-limit": testLimit = long.Parse(Next()); break;
         case "--seed": seed = int.Parse(Next()); break;
@@ -49,7 +49,15 @@ using var train = splits.Train.Take(limit > 0 ? limit : splits.Train.Count);
 using var test = splits.Test.Take(testLimit > 0 ? testLimit : splits.Test.Count);
 Console.WriteLine($"Fashion-MNIST: {train.Count:N0} training and {test.Count:N0} test images.");
 
-var definition = Vgg.Create(depth, batchNorm, numClasses: 10, inputChannels: 1, inputSize: 28, variant: ZooVariant.SmallImages);
+Func<bool, int, int, int, ZooVariant, double, Sequential> vgg = depth switch
+{
+    11 => ModelZoo.Vgg11,
+    13 => ModelZoo.Vgg13,
+    16 => ModelZoo.Vgg16,
+    19 => ModelZoo.Vgg19,
+    _ => throw new ArgumentException($"--depth must be 11, 13, 16 or 19; received {depth}."),
+};
+var definition = vgg(batchNorm, 10, 1, 28, ZooVariant.SmallImages, 0.5);
 var summary = definition.Summary();
 if (printSummary) Console.WriteLine(summary);
 Console.WriteLine($"VGG-{depth}{(batchNorm ? "-BN" : "")} (small-image variant): {summary.PyTorchParameterCount:N0} parameters, " +

@@ -18,7 +18,7 @@ internal static class ProbeRun
     {
         using var data = SyntheticData.Blocks(64, seed: 71);
         manual_seed(1);
-        var model = TrainingHelpers.NoisyNet().Build(Device.Cpu).Compile(new Adam(0.01), new CrossEntropy(), new Accuracy());
+        var model = TrainingHelpers.NoisyNet().Build(ComputeDevice.Cpu).Compile(new Adam(0.01), new CrossEntropy(), new Accuracy());
         var callbacks = new List<Callback>();
         if (checkpointDir is not null)
         {

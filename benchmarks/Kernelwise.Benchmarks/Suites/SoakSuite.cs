@@ -57,7 +57,7 @@ public sealed class SoakSuite : IBenchmarkSuite
             .Conv2D(16, 3, padding: Padding.Same, useBias: false).BatchNormalization().ReLU().MaxPooling2D(2)
             .Conv2D(32, 3, padding: Padding.Same, useBias: false).BatchNormalization().ReLU().MaxPooling2D(2)
             .Flatten().Dropout(0.2).Dense(10)
-            .Build(Device.Cpu)
+            .Build(ComputeDevice.Cpu)
             .Compile(new Adam(2e-3) { ClipNorm = 5 }, new CrossEntropy(), new Accuracy(), new F1Score());
         var dir = Directory.CreateTempSubdirectory("kw-soak-");
         var probe = new MemoryProbe();

@@ -79,7 +79,7 @@ public static class Networks
     public static Model BuildKernelwise(string name, int seed)
     {
         torch.manual_seed(seed);
-        return Kernelwise(name).Build(Device.Cpu).Compile(new Adam(1e-3), new CrossEntropy(), new Accuracy());
+        return Kernelwise(name).Build(ComputeDevice.Cpu).Compile(new Adam(1e-3), new CrossEntropy(), new Accuracy());
     }
 
     /// <summary>Seeds libtorch and builds the hand-written loop for <paramref name="name"/> with Adam 1e-3.</summary>

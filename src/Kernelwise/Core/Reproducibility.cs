@@ -7,7 +7,7 @@ namespace Kernelwise;
 /// when the weights are built after <see cref="SetSeed"/> and <c>Fit</c> gets the same <c>seed</c>:
 /// <code>
 /// Reproducibility.SetSeed(42);
-/// using var model = net.Build(Device.Cpu).Compile(...);   // weight initialisation draws from the seeded generator
+/// using var model = net.Build(ComputeDevice.Cpu).Compile(...);   // weight initialisation draws from the seeded generator
 /// model.Fit(train, epochs: 10, seed: 42);                   // shuffle order and dropout masks from the seed
 /// </code>
 /// </summary>
@@ -25,6 +25,6 @@ public static class Reproducibility
     public static void SetSeed(int seed)
     {
         torch.manual_seed(seed);
-        if (Device.CudaAvailable) torch.cuda.manual_seed_all(seed);
+        if (ComputeDevice.CudaAvailable) torch.cuda.manual_seed_all(seed);
     }
 }

@@ -30,27 +30,27 @@ public class Model : Trainer
     private readonly HashSet<string> _frozen = new(StringComparer.Ordinal);
     private readonly ModelSummary _summary;
 
-    /// <summary>A functional model from one input to one output; the weights are created on <paramref name="device"/> (<see cref="Device.Auto"/> by default).</summary>
-    public Model(Input input, SymbolicTensor output, string name = "model", Device? device = null)
+    /// <summary>A functional model from one input to one output; the weights are created on <paramref name="device"/> (<see cref="ComputeDevice.Auto"/> by default).</summary>
+    public Model(Input input, SymbolicTensor output, string name = "model", ComputeDevice? device = null)
         : this(new[] { input ?? throw new ArgumentNullException(nameof(input)) }, new[] { output ?? throw new ArgumentNullException(nameof(output)) }, name, device)
     {
     }
 
     /// <summary>A functional model with several inputs and outputs (in the order <c>Fit</c>'s batches and <c>Predict</c>'s results use).</summary>
     /// <exception cref="ModelBuildException">An output depends on something that is not among the inputs, an input is unused, or names clash.</exception>
-    public Model(IReadOnlyList<Input> inputs, IReadOnlyList<SymbolicTensor> outputs, string name = "model", Device? device = null)
+    public Model(IReadOnlyList<Input> inputs, IReadOnlyList<SymbolicTensor> outputs, string name = "model", ComputeDevice? device = null)
         : this(NamedGraph(inputs, outputs, name), device)
     {
     }
 
     /// <summary>A model built from a <see cref="Sequential"/> definition (for subclasses that override a step).</summary>
-    protected Model(Sequential definition, Device? device = null)
+    protected Model(Sequential definition, ComputeDevice? device = null)
         : this((definition ?? throw new ArgumentNullException(nameof(definition))).ToGraph(), device)
     {
     }
 
     /// <summary>Builds the weights of <paramref name="graph"/> (names already assigned) on <paramref name="device"/>.</summary>
-    protected internal Model(LayerGraph graph, Device? device) : base((device ?? Device.Auto).Resolve())
+    protected internal Model(LayerGraph graph, ComputeDevice? device) : base((device ?? ComputeDevice.Auto).Resolve())
     {
         ArgumentNullException.ThrowIfNull(graph);
         Graph = graph;

@@ -17,7 +17,7 @@ namespace Kernelwise.Models;
 /// Every fluent method returns this definition. Shapes are inferred layer by layer from the declared input, so
 /// <see cref="Summary"/> and every shape error come from arithmetic alone, before any tensor exists;
 /// <see cref="Build"/> then allocates the weights. Underneath, the definition is a chain <see cref="LayerGraph"/>,
-/// the same mechanism as a functional model (<see cref="Model(Input, SymbolicTensor, string, Device?)"/>).
+/// the same mechanism as a functional model (<see cref="Model(Input, SymbolicTensor, string, ComputeDevice?)"/>).
 /// </remarks>
 public sealed class Sequential : ILayerChain<Sequential>
 {
@@ -70,10 +70,10 @@ public sealed class Sequential : ILayerChain<Sequential>
     /// <summary>
     /// Validates every layer, allocates the weights (PyTorch's initialisation, drawn from libtorch's generator — seed it
     /// first with <c>Reproducibility.Seed</c> for reproducible weights) and places them on <paramref name="device"/>
-    /// (<see cref="Device.Auto"/> by default).
+    /// (<see cref="ComputeDevice.Auto"/> by default).
     /// </summary>
-    public Model Build(Device? device = null) => new(ToGraph(), device);
+    public Model Build(ComputeDevice? device = null) => new(ToGraph(), device);
 
-    /// <summary>Builds on <see cref="Device.Auto"/> and compiles in one step.</summary>
+    /// <summary>Builds on <see cref="ComputeDevice.Auto"/> and compiles in one step.</summary>
     public Model Compile(Optimizer optimizer, Loss loss, params Metric[] metrics) => Build().Compile(optimizer, loss, metrics);
 }

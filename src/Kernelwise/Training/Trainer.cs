@@ -29,7 +29,7 @@ public abstract class Trainer : IDisposable
     private Metric[][] _metrics = Array.Empty<Metric[]>();
 
     /// <summary>Stores the device the weights live on.</summary>
-    protected Trainer(Device device)
+    protected Trainer(ComputeDevice device)
     {
         ArgumentNullException.ThrowIfNull(device);
         Device = device;
@@ -54,7 +54,7 @@ public abstract class Trainer : IDisposable
     public abstract IReadOnlyList<Shape> OutputShapes { get; }
 
     /// <summary>The device the weights live on.</summary>
-    public Device Device { get; }
+    public ComputeDevice Device { get; }
 
     /// <summary>Shape of one input sample, for a model with one input.</summary>
     public Shape InputShape => InputShapes.Count == 1 ? InputShapes[0]
@@ -64,7 +64,7 @@ public abstract class Trainer : IDisposable
     public Shape OutputShape => OutputShapes.Count == 1 ? OutputShapes[0]
         : throw new InvalidOperationException($"Model '{Name}' has {OutputShapes.Count} outputs ({string.Join(", ", OutputNames)}); use OutputShapes.");
 
-    /// <summary>Runs the network on one tensor per input (already on <see cref="Device"/>, shapes checked); returns one fresh tensor per output.</summary>
+    /// <summary>Runs the network on one tensor per input (already on <see cref="ComputeDevice"/>, shapes checked); returns one fresh tensor per output.</summary>
     protected abstract Tensor[] ForwardCore(IReadOnlyList<Tensor> inputs);
 
     /// <summary>Switches the network to training or inference mode (dropout, batch-norm statistics).</summary>
@@ -180,7 +180,7 @@ public abstract class Trainer : IDisposable
 
     /// <summary>
     /// The model applied to <paramref name="inputs"/> (one tensor per input, batch first) in the current mode; one
-    /// fresh tensor per output. Inputs are moved to <see cref="Device"/> when elsewhere; their shapes are checked.
+    /// fresh tensor per output. Inputs are moved to <see cref="ComputeDevice"/> when elsewhere; their shapes are checked.
     /// </summary>
     public Tensor[] Call(IReadOnlyList<Tensor> inputs)
     {
@@ -266,7 +266,7 @@ public abstract class Trainer : IDisposable
     /// step.Record(loss, outputs);
     /// </code>
     /// </remarks>
-    protected internal virtual void TrainStep(StepContext step)
+    protected virtual void TrainStep(StepContext step)
     {
         ArgumentNullException.ThrowIfNull(step);
         var outputs = Call(step.Inputs);
@@ -277,7 +277,7 @@ public abstract class Trainer : IDisposable
     }
 
     /// <summary>One evaluation step (Keras's <c>test_step</c>): forward in inference mode with gradients off, loss, metrics.</summary>
-    protected internal virtual void TestStep(StepContext step)
+    protected virtual void TestStep(StepContext step)
     {
         ArgumentNullException.ThrowIfNull(step);
         var outputs = Call(step.Inputs);
@@ -286,7 +286,13 @@ public abstract class Trainer : IDisposable
     }
 
     /// <summary>One prediction step (Keras's <c>predict_step</c>): the outputs for a batch of inputs, in inference mode with gradients off.</summary>
-    protected internal virtual Tensor[] PredictStep(IReadOnlyList<Tensor> inputs) => Call(inputs);
+    protected virtual Tensor[] PredictStep(IReadOnlyList<Tensor> inputs) => Call(inputs);
+
+    internal void RunTrainStep(StepContext step) => TrainStep(step);
+
+    internal void RunTestStep(StepContext step) => TestStep(step);
+
+    internal Tensor[] RunPredictStep(IReadOnlyList<Tensor> inputs) => PredictStep(inputs);
 
     // ---------------------------------------------------------------- loops
 

@@ -5,7 +5,7 @@ using static Kernelwise.Zoo.ZooBuilder;
 namespace Kernelwise.Zoo;
 
 /// <summary>AlexNet (Krizhevsky et al., 2012) in torchvision's single-stream form.</summary>
-public static class AlexNet
+internal static class AlexNet
 {
     /// <summary>
     /// AlexNet. <see cref="ZooVariant.ImageNet"/>: torchvision's <c>alexnet</c> — five convolutions (11×11/4, 5×5, three

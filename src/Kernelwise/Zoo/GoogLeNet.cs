@@ -5,7 +5,7 @@ using static Kernelwise.Zoo.ZooBuilder;
 namespace Kernelwise.Zoo;
 
 /// <summary>GoogLeNet / Inception-v1 (Szegedy et al., 2014) in torchvision's form, built from <see cref="Branches"/>.</summary>
-public static class GoogLeNet
+internal static class GoogLeNet
 {
     /// <summary>
     /// GoogLeNet. <see cref="ZooVariant.ImageNet"/>: torchvision's <c>googlenet</c> — a 7×7/2 stem, nine Inception

@@ -4,7 +4,7 @@ using Kernelwise.Models;
 namespace Kernelwise.Zoo;
 
 /// <summary>LeNet-5 (LeCun et al., 1998), the first convolutional network trained end to end on digits.</summary>
-public static class LeNet
+internal static class LeNet
 {
     /// <summary>
     /// LeNet-5: conv 6@5×5 → 2×2 average pooling → conv 16@5×5 → 2×2 average pooling → dense 120 → dense 84 → classes.

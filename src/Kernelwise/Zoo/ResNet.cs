@@ -5,7 +5,7 @@ using static Kernelwise.Zoo.ZooBuilder;
 namespace Kernelwise.Zoo;
 
 /// <summary>Residual networks (He et al., 2015) in torchvision's form, built from <see cref="Residual"/> blocks.</summary>
-public static class ResNet
+internal static class ResNet
 {
     /// <summary>
     /// ResNet-18 or 34 (basic blocks: two 3×3 convolutions) or ResNet-50 (bottlenecks: 1×1, 3×3, 1×1 with 4× expansion).

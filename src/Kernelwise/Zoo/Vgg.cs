@@ -5,7 +5,7 @@ using static Kernelwise.Zoo.ZooBuilder;
 namespace Kernelwise.Zoo;
 
 /// <summary>VGG (Simonyan and Zisserman, 2014): stacks of 3×3 convolutions, configurations A, B, D and E.</summary>
-public static class Vgg
+internal static class Vgg
 {
     private const int M = 0; // max pooling
 

@@ -44,8 +44,8 @@ public class ExplicitConv2DLayerTests
         Sequential Net(ConvolutionImplementation implementation) => new Sequential(new Shape(4, 11, 10))
             .Conv2D(6, kernel, strides: stride, padding: pad, dilation: dilation, groups: groups, activation: Activation.ReLU, implementation: implementation);
         manual_seed(9);
-        using var native = Net(ConvolutionImplementation.Native).Build(Device.Cpu);
-        using var mine = Net(ConvolutionImplementation.Explicit).Build(Device.Cpu);
+        using var native = Net(ConvolutionImplementation.Native).Build(ComputeDevice.Cpu);
+        using var mine = Net(ConvolutionImplementation.Explicit).Build(ComputeDevice.Cpu);
         CopyWeights(native, mine);
         var x = randn(3, 4, 11, 10);
         var expected = native.GraphModule.forward(x);
@@ -65,7 +65,7 @@ public class ExplicitConv2DLayerTests
             .Conv2D(8, 3, strides: 2, padding: Padding.Same, activation: Activation.ReLU, implementation: ConvolutionImplementation.Explicit)
             .Flatten()
             .Dense(4)
-            .Build(Device.Cpu)
+            .Build(ComputeDevice.Cpu)
             .Compile(new SGD(0.1), new CrossEntropy(), new Accuracy());
         var weights = model.Network.named_parameters().Where(p => p.name.StartsWith("conv2d", StringComparison.Ordinal)).ToList();
         Assert.Equal(4, weights.Count);

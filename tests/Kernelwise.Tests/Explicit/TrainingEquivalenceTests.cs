@@ -48,8 +48,8 @@ public class TrainingEquivalenceTests
         manual_seed(2026);
         var nativeLoss = new RecordingLoss();
         var explicitLoss = new RecordingLoss();
-        using var native = Net(ConvolutionImplementation.Native).Build(Device.Cpu).Compile(new Adam(2e-3), nativeLoss, new Accuracy());
-        using var mine = Net(ConvolutionImplementation.Explicit).Build(Device.Cpu).Compile(new Adam(2e-3), explicitLoss, new Accuracy());
+        using var native = Net(ConvolutionImplementation.Native).Build(ComputeDevice.Cpu).Compile(new Adam(2e-3), nativeLoss, new Accuracy());
+        using var mine = Net(ConvolutionImplementation.Explicit).Build(ComputeDevice.Cpu).Compile(new Adam(2e-3), explicitLoss, new Accuracy());
         ExplicitConv2DLayerTests.CopyWeights(native, mine);
 
         native.Fit(train, epochs: 2, batchSize: 64, seed: 5, verbose: 0);

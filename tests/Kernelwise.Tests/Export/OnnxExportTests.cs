@@ -225,7 +225,7 @@ public sealed class OnnxExportTests : IDisposable
             .Dropout(0.25)
             .Flatten()
             .Dense(10)
-            .Build(Device.Cpu)
+            .Build(ComputeDevice.Cpu)
             .Compile(new Adam(3e-3), new CrossEntropy(), new Accuracy());
         model.Fit(train, epochs: 1, batchSize: 64, seed: 3, verbose: 0);
         double kernelwiseAccuracy = model.Evaluate(test)["accuracy"];

@@ -30,7 +30,7 @@ internal static class OnnxTesting
     public static Model Build(Sequential builder)
     {
         manual_seed(1234);
-        var model = builder.Build(Device.Cpu);
+        var model = builder.Build(ComputeDevice.Cpu);
         using (no_grad())
         {
             foreach (var (name, p) in model.Network.named_parameters())

@@ -19,7 +19,7 @@ public sealed class WeightsInteropTests : IDisposable
     private static Model Built(Sequential net, int seed)
     {
         manual_seed(seed);
-        return net.Build(Device.Cpu);
+        return net.Build(ComputeDevice.Cpu);
     }
 
     [Theory]

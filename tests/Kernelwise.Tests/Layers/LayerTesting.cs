@@ -10,7 +10,7 @@ internal static class LayerTesting
     /// <summary>Builds a one-layer model on the CPU, in evaluation mode.</summary>
     public static Model Build(Layer layer, Shape input)
     {
-        var model = new Sequential(input).Add(layer).Build(Device.Cpu);
+        var model = new Sequential(input).Add(layer).Build(ComputeDevice.Cpu);
         model.Network.eval();
         return model;
     }

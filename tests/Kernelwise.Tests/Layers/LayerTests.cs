@@ -77,7 +77,7 @@ public class LayerTests
         {
             var fromSummary = Assert.Throws<ModelBuildException>(() => define().Summary());
             Assert.Equal(message, fromSummary.Message);
-            var fromBuild = Assert.Throws<ModelBuildException>(() => define().Build(Device.Cpu));
+            var fromBuild = Assert.Throws<ModelBuildException>(() => define().Build(ComputeDevice.Cpu));
             Assert.Equal(message, fromBuild.Message);
             Assert.Contains($"'{fromBuild.LayerName}'", message);
         }

@@ -103,7 +103,7 @@ public class ModelSummaryTests
             .Conv2DTranspose(4, 3, strides: 2, outputPadding: 1).LayerNormalization()
             .Reshape([4, -1]).Conv1D(4, 3).Conv1DTranspose(2, 3, strides: 2).GlobalMaxPooling1D(); // rank changes: 2D → 1D → features
         var summary = builder.Summary();
-        using var model = builder.Build(Device.Cpu);
+        using var model = builder.Build(ComputeDevice.Cpu);
         Assert.Equal(summary.PyTorchParameterCount, model.Network.parameters().Sum(p => p.numel()));
         Assert.Equal(summary.Totals.Trainable, summary.PyTorchParameterCount);
         using var x = TorchSharp.torch.randn(summary.Input.WithBatch(2));

@@ -67,7 +67,7 @@ public class SequentialTests
         [Fact]
         public void Should_CreateParametersMatchingTheSummary_When_Built()
         {
-            using var model = TestModels.TutorialConvNet().Build(Device.Cpu);
+            using var model = TestModels.TutorialConvNet().Build(ComputeDevice.Cpu);
             long count = model.Network.parameters().Sum(p => p.numel());
             Assert.Equal(3_274_634, count);
             var names = model.Network.named_parameters().Select(p => p.name).ToArray();
@@ -78,7 +78,7 @@ public class SequentialTests
         [Fact]
         public void Should_ProduceTheDeclaredOutputShape_When_RunForward()
         {
-            using var model = TestModels.TutorialConvNet().Build(Device.Cpu);
+            using var model = TestModels.TutorialConvNet().Build(ComputeDevice.Cpu);
             using var x = TorchSharp.torch.randn(3, 1, 28, 28);
             using var y = model.GraphModule.forward(x);
             Assert.Equal(new long[] { 3, 10 }, y.shape);
@@ -98,7 +98,7 @@ public class SequentialTests
             // TensorFlow: output ⌈n/s⌉; 28 with k=3, s=2 → 14, total padding 1 (0 before, 1 after).
             var summary = new Sequential(new Shape(1, 28, 28)).Conv2D(2, 3, strides: 2, padding: Padding.Same).Summary();
             Assert.Equal(new Shape(2, 14, 14), summary.Rows[0].Output);
-            using var model = new Sequential(new Shape(1, 28, 28)).Conv2D(2, 3, strides: 2, padding: Padding.Same).Build(Device.Cpu);
+            using var model = new Sequential(new Shape(1, 28, 28)).Conv2D(2, 3, strides: 2, padding: Padding.Same).Build(ComputeDevice.Cpu);
             using var y = model.GraphModule.forward(TorchSharp.torch.ones(1, 1, 28, 28));
             Assert.Equal(new long[] { 1, 2, 14, 14 }, y.shape);
         }

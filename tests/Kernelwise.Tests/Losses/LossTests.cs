@@ -87,7 +87,7 @@ public class LossTests
         // A negligible learning rate keeps the weights (and so the losses) fixed during the epoch.
         using var data = SyntheticData.Blocks(40, seed: 21);
         manual_seed(5);
-        using var model = PlainNet().Build(Device.Cpu).Compile(new SGD(1e-12), new CrossEntropy());
+        using var model = PlainNet().Build(ComputeDevice.Cpu).Compile(new SGD(1e-12), new CrossEntropy());
         using var logits = model.Predict(data);
         using var perSample = new CrossEntropy().ComputePerSample(logits, data.Targets);
         var l = perSample.data<float>().ToArray();

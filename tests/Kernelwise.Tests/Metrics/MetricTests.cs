@@ -118,7 +118,7 @@ public class MetricTests
     {
         manual_seed(7);
         using var data = SyntheticData.Blocks(50, seed: 7);
-        using var model = TrainingHelpers.PlainNet().Build(Device.Cpu).Compile(new Kernelwise.Adam(0.01), new Kernelwise.CrossEntropy(), new Accuracy(), new F1Score());
+        using var model = TrainingHelpers.PlainNet().Build(ComputeDevice.Cpu).Compile(new Kernelwise.Adam(0.01), new Kernelwise.CrossEntropy(), new Accuracy(), new F1Score());
         model.Fit(data, epochs: 2, batchSize: 16, verbose: 0);
         var m = model.ConfusionMatrix(data, batchSize: 13);
         var result = model.Evaluate(data, batchSize: 7);

@@ -35,7 +35,7 @@ public class ModelTests
             manual_seed(1);
             using var train = SyntheticData.Blocks(256, seed: 1);
             using var val = SyntheticData.Blocks(128, seed: 2);
-            using var model = SmallNet().Build(Device.Cpu).Compile(new Adam(0.01), new CrossEntropy(), new Accuracy());
+            using var model = SmallNet().Build(ComputeDevice.Cpu).Compile(new Adam(0.01), new CrossEntropy(), new Accuracy());
             var history = model.Fit(train, epochs: 3, batchSize: 32, validationData: val, seed: 3, verbose: 0);
             Assert.Equal(new[] { 0, 1, 2 }, history.Epochs);
             foreach (var key in new[] { "loss", "accuracy", "val_loss", "val_accuracy", "lr" }) Assert.True(history.Contains(key), key);
@@ -47,7 +47,7 @@ public class ModelTests
         public void Should_KeepNativeMemoryFlat_When_TrainingOverEpochs()
         {
             using var train = SyntheticData.Blocks(128, seed: 4);
-            using var model = SmallNet().Build(Device.Cpu).Compile(new SGD(0.05, momentum: 0.9), new CrossEntropy(), new Accuracy());
+            using var model = SmallNet().Build(ComputeDevice.Cpu).Compile(new SGD(0.05, momentum: 0.9), new CrossEntropy(), new Accuracy());
             var probe = new LiveTensorProbe();
             model.Fit(train, epochs: 4, batchSize: 16, validationData: train, callbacks: new[] { probe }, verbose: 0);
             Assert.Equal(4, probe.LiveAtEpochEnd.Count);
@@ -61,7 +61,7 @@ public class ModelTests
             Tensor Run()
             {
                 manual_seed(42);
-                using var model = SmallNet().Build(Device.Cpu).Compile(new Adam(0.01), new CrossEntropy());
+                using var model = SmallNet().Build(ComputeDevice.Cpu).Compile(new Adam(0.01), new CrossEntropy());
                 model.Fit(train, epochs: 2, batchSize: 16, seed: 7, verbose: 0);
                 return cat(model.Network.parameters().Select(p => p.detach().flatten()).ToList()).clone();
             }
@@ -74,7 +74,7 @@ public class ModelTests
         public void Should_PrintOneLinePerEpoch_When_OutputIsRedirected()
         {
             using var train = SyntheticData.Blocks(64, seed: 6);
-            using var model = SmallNet().Build(Device.Cpu).Compile(new Adam(), new CrossEntropy(), new Accuracy());
+            using var model = SmallNet().Build(ComputeDevice.Cpu).Compile(new Adam(), new CrossEntropy(), new Accuracy());
             var output = new StringWriter();
             model.Fit(train, epochs: 2, batchSize: 32, callbacks: new[] { new ProgressBar(output) }, verbose: 2);
             var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -86,7 +86,7 @@ public class ModelTests
         public void Should_ExplainWhatToDo_When_NotCompiled()
         {
             using var train = SyntheticData.Blocks(8);
-            using var model = SmallNet().Build(Device.Cpu);
+            using var model = SmallNet().Build(ComputeDevice.Cpu);
             var e = Assert.Throws<InvalidOperationException>(() => model.Fit(train, verbose: 0));
             Assert.Equal("Model 'small' must be compiled before Fit: call model.Compile(optimizer, loss, metrics) first.", e.Message);
         }
@@ -95,7 +95,7 @@ public class ModelTests
         public void Should_NameBothShapes_When_DataDoesNotMatchTheInput()
         {
             using var train = SyntheticData.Blocks(8, size: 10);
-            using var model = SmallNet().Build(Device.Cpu).Compile(new Adam(), new CrossEntropy());
+            using var model = SmallNet().Build(ComputeDevice.Cpu).Compile(new Adam(), new CrossEntropy());
             var e = Assert.Throws<ArgumentException>(() => model.Fit(train, batchSize: 4, verbose: 0));
             Assert.Equal("Fit received inputs of shape [4, 1, 10, 10]; model 'small' expects [batch, 1, 12, 12] (NCHW).", e.Message);
         }
@@ -108,7 +108,7 @@ public class ModelTests
         {
             manual_seed(3);
             using var data = SyntheticData.Blocks(100, seed: 8);
-            using var model = SmallNet().Build(Device.Cpu).Compile(new Adam(0.01), new CrossEntropy(), new Accuracy());
+            using var model = SmallNet().Build(ComputeDevice.Cpu).Compile(new Adam(0.01), new CrossEntropy(), new Accuracy());
             model.Fit(data, epochs: 1, batchSize: 25, verbose: 0);
             var result = model.Evaluate(data, batchSize: 30);
             using var logits = model.Predict(data, batchSize: 33);
@@ -126,7 +126,7 @@ public class ModelTests
             manual_seed(4);
             using var data = SyntheticData.Blocks(20, seed: 8);
             using var model = new Sequential(new Shape(1, 12, 12), "soft").Flatten().Dense(4, activation: Activation.Softmax).Dropout(0.3)
-                .Build(Device.Cpu);
+                .Build(ComputeDevice.Cpu);
             Assert.True(model.EndsInSoftmax);
             using var outputs = model.Predict(data.Inputs);
             using var probabilities = model.PredictProbabilities(data.Inputs);
@@ -138,7 +138,7 @@ public class ModelTests
         [Fact]
         public void Should_NotReportSoftmax_When_TheModelEndsInLogits()
         {
-            using var model = SmallNet().Build(Device.Cpu);
+            using var model = SmallNet().Build(ComputeDevice.Cpu);
             Assert.False(model.EndsInSoftmax);
         }
     }
@@ -153,14 +153,14 @@ public class ModelTests
             {
                 using var data = SyntheticData.Blocks(40, seed: 9);
                 manual_seed(10);
-                using var trained = SmallNet().Build(Device.Cpu).Compile(new Adam(0.01), new CrossEntropy());
+                using var trained = SmallNet().Build(ComputeDevice.Cpu).Compile(new Adam(0.01), new CrossEntropy());
                 trained.Fit(data, epochs: 1, batchSize: 8, verbose: 0);
                 string path = Path.Combine(dir.FullName, "weights.bin");
                 trained.SaveWeights(path);
                 Assert.Empty(Directory.GetFiles(dir.FullName, "*.tmp"));
 
                 manual_seed(11);
-                using var fresh = SmallNet().Build(Device.Cpu);
+                using var fresh = SmallNet().Build(ComputeDevice.Cpu);
                 fresh.LoadWeights(path);
                 using var a = trained.Predict(data);
                 using var b = fresh.Predict(data);
@@ -180,7 +180,7 @@ public class ModelTests
             {
                 string path = Path.Combine(dir.FullName, "broken.bin");
                 File.WriteAllBytes(path, new byte[] { 1, 2, 3, 4, 5 });
-                using var model = SmallNet().Build(Device.Cpu);
+                using var model = SmallNet().Build(ComputeDevice.Cpu);
                 using var before = model.Predict(SyntheticData.Blocks(4).Inputs);
                 var e = Assert.Throws<InvalidDataException>(() => model.LoadWeights(path));
                 Assert.StartsWith($"Could not load weights from '{path}' into model 'small':", e.Message);
@@ -199,10 +199,10 @@ public class ModelTests
         [Fact]
         public void Should_FailClearly_When_CudaIsRequestedWithoutAGpu()
         {
-            Assert.SkipWhen(Device.CudaAvailable, "A GPU is present, so requesting CUDA is valid; scripts/gpu-check.sh covers that path.");
-            var e = Assert.Throws<InvalidOperationException>(() => Device.Cuda().Resolve());
+            Assert.SkipWhen(ComputeDevice.CudaAvailable, "A GPU is present, so requesting CUDA is valid; scripts/gpu-check.sh covers that path.");
+            var e = Assert.Throws<InvalidOperationException>(() => ComputeDevice.Cuda().Resolve());
             Assert.StartsWith("Device 'cuda:0' was requested, but CUDA is not available", e.Message);
-            Assert.Equal(Device.Cpu, Device.Auto.Resolve());
+            Assert.Equal(ComputeDevice.Cpu, ComputeDevice.Auto.Resolve());
         }
 
         [Theory]
@@ -211,12 +211,12 @@ public class ModelTests
         [InlineData("cuda", "cuda:0")]
         [InlineData("cuda:1", "cuda:1")]
         public void Should_ParseDeviceNames_When_GivenOnTheCommandLine(string text, string expected)
-            => Assert.Equal(expected, Device.Parse(text).ToString());
+            => Assert.Equal(expected, ComputeDevice.Parse(text).ToString());
 
         [Fact]
         public void Should_ListTheChoices_When_DeviceNameIsUnknown()
         {
-            var e = Assert.Throws<ArgumentException>(() => Device.Parse("tpu"));
+            var e = Assert.Throws<ArgumentException>(() => ComputeDevice.Parse("tpu"));
             Assert.StartsWith("Invalid device 'tpu'. Expected one of: auto, cpu, cuda, cuda:N.", e.Message);
         }
     }

@@ -89,7 +89,7 @@ public class ScheduleTests
     {
         using var data = SyntheticData.Blocks(32, seed: 11);
         manual_seed(1);
-        using var model = TrainingHelpers.PlainNet().Build(Device.Cpu).Compile(new SGD(0.1), new CrossEntropy());
+        using var model = TrainingHelpers.PlainNet().Build(ComputeDevice.Cpu).Compile(new SGD(0.1), new CrossEntropy());
         var history = model.Fit(data, epochs: 5, batchSize: 16, callbacks: new[] { new LearningRateScheduler(new StepDecay(2, 0.5)) }, verbose: 0);
         Assert.Equal(new[] { 0.1, 0.1, 0.05, 0.05, 0.025 }, history["lr"].ToArray(), new ToleranceComparer(1e-12));
     }
@@ -99,7 +99,7 @@ public class ScheduleTests
     {
         using var data = SyntheticData.Blocks(48, seed: 12);
         manual_seed(2);
-        using var model = TrainingHelpers.PlainNet().Build(Device.Cpu).Compile(new SGD(0.2), new CrossEntropy());
+        using var model = TrainingHelpers.PlainNet().Build(ComputeDevice.Cpu).Compile(new SGD(0.2), new CrossEntropy());
         var schedule = new OneCycle(totalSteps: 6);
         var seen = new List<double>();
         var probe = new LambdaCallback(onTrainBatchBegin: (_, _) => seen.Add(model.TorchOptimizer!.ParamGroups.First().LearningRate));
@@ -112,7 +112,7 @@ public class ScheduleTests
     {
         using var data = SyntheticData.Blocks(16, seed: 13);
         manual_seed(3);
-        using var model = TrainingHelpers.PlainNet().Build(Device.Cpu).Compile(new SGD(0.1), new CrossEntropy());
+        using var model = TrainingHelpers.PlainNet().Build(ComputeDevice.Cpu).Compile(new SGD(0.1), new CrossEntropy());
         var history = model.Fit(data, epochs: 3, batchSize: 16, callbacks: new[] { new LearningRateScheduler((epoch, lr) => epoch == 0 ? lr : lr * 0.1) }, verbose: 0);
         Assert.Equal(new[] { 0.1, 0.01, 0.001 }, history["lr"].ToArray(), new ToleranceComparer(1e-12));
     }

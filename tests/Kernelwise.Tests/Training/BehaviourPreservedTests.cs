@@ -18,7 +18,7 @@ public class BehaviourPreservedTests
         using var data = FashionMnist.Load(FashionMnist.DebianDirectory);
         using var train = data.Train.Take(1024);
         manual_seed(42);
-        using var model = TestModels.TutorialConvNet().Build(Device.Cpu).Compile(new Adam(1e-3), new CrossEntropy(), new Accuracy());
+        using var model = TestModels.TutorialConvNet().Build(ComputeDevice.Cpu).Compile(new Adam(1e-3), new CrossEntropy(), new Accuracy());
         var h = model.Fit(train, epochs: 3, batchSize: 128, seed: 42, verbose: 0);
         AssertSame(new[] { 1.8877152055501938, 1.0347501337528229, 0.8403609469532967 }, h["loss"]);
         AssertSame(new[] { 0.3916015625, 0.6396484375, 0.6923828125 }, h["accuracy"]);
@@ -36,7 +36,7 @@ public class BehaviourPreservedTests
             .Residual(b => b.Conv2D(32, 3, strides: 2, padding: 1, useBias: false).BatchNormalization().ReLU().Conv2D(32, 3, padding: 1, useBias: false).BatchNormalization(),
                       s => s.Conv2D(32, 1, strides: 2, useBias: false).BatchNormalization(), activation: Activation.ReLU)
             .GlobalAveragePooling2D().Dropout(0.2).Dense(10);
-        using var model = definition.Build(Device.Cpu).Compile(new SGD(0.05, momentum: 0.9), new CrossEntropy(labelSmoothing: 0.1), new Accuracy());
+        using var model = definition.Build(ComputeDevice.Cpu).Compile(new SGD(0.05, momentum: 0.9), new CrossEntropy(labelSmoothing: 0.1), new Accuracy());
         var h = model.Fit(train, epochs: 2, batchSize: 64, seed: 42, verbose: 0);
         AssertSame(new[] { 2.1619134843349457, 1.752488598227501 }, h["loss"]);
         AssertSame(new[] { 0.2138671875, 0.3740234375 }, h["accuracy"]);

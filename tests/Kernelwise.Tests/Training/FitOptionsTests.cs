@@ -13,7 +13,7 @@ public class FitOptionsTests
     private static Model Compiled(Sequential net, int seed = 1)
     {
         manual_seed(seed);
-        return net.Build(Device.Cpu).Compile(new Adam(0.01), new CrossEntropy(), new Accuracy());
+        return net.Build(ComputeDevice.Cpu).Compile(new Adam(0.01), new CrossEntropy(), new Accuracy());
     }
 
     private sealed class StepCounter : Callback

@@ -15,7 +15,7 @@ public class LearningRateFinderTests
         Tensor Train(bool sweep)
         {
             manual_seed(9);
-            using var model = NoisyNet().Build(Device.Cpu).Compile(new Adam(0.01), new CrossEntropy());
+            using var model = NoisyNet().Build(ComputeDevice.Cpu).Compile(new Adam(0.01), new CrossEntropy());
             model.Fit(data, epochs: 1, batchSize: 16, seed: 4, verbose: 0);
             if (sweep) model.FindLearningRate(data, steps: 20, batchSize: 16, seed: 1);
             // No seed: the second run depends on the random state the sweep must have restored (dropout).
@@ -32,7 +32,7 @@ public class LearningRateFinderTests
     {
         using var data = SyntheticData.Blocks(96, seed: 32);
         manual_seed(10);
-        using var model = PlainNet().Build(Device.Cpu).Compile(new SGD(0.01, momentum: 0.9), new CrossEntropy());
+        using var model = PlainNet().Build(ComputeDevice.Cpu).Compile(new SGD(0.01, momentum: 0.9), new CrossEntropy());
         var result = model.FindLearningRate(data, startRate: 1e-5, endRate: 10, steps: 60, batchSize: 16, seed: 2);
         Assert.InRange(result.Rates.Count, 2, 60);
         Assert.Equal(1e-5, result.Rates[0], 12);

@@ -12,7 +12,7 @@ public class ReproducibilityTests
     {
         using var data = SyntheticData.Blocks(64, seed: 81);
         Reproducibility.SetSeed(seed);
-        using var model = NoisyNet().Build(Device.Cpu).Compile(new AdamW(0.01), new CrossEntropy(labelSmoothing: 0.1), new Accuracy());
+        using var model = NoisyNet().Build(ComputeDevice.Cpu).Compile(new AdamW(0.01), new CrossEntropy(labelSmoothing: 0.1), new Accuracy());
         var history = model.Fit(data, epochs: 2, batchSize: 16, seed: seed, validationSplit: 0.25, verbose: 0);
         return (Weights(model), history["val_loss"].ToArray());
     }

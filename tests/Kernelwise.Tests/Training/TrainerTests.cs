@@ -12,7 +12,7 @@ public class TrainerTests
     private static Model Build(Sequential net, Kernelwise.Optimizer optimizer, int seed = 1, Loss? loss = null)
     {
         manual_seed(seed);
-        return net.Build(Device.Cpu).Compile(optimizer, loss ?? new CrossEntropy(), new Accuracy());
+        return net.Build(ComputeDevice.Cpu).Compile(optimizer, loss ?? new CrossEntropy(), new Accuracy());
     }
 
     private sealed class WeightWatcher : Callback

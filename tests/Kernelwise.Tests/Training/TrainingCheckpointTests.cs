@@ -18,7 +18,7 @@ public sealed class TrainingCheckpointTests : IDisposable
     private static Model Compiled(int initSeed)
     {
         manual_seed(initSeed);
-        return NoisyNet().Build(Device.Cpu).Compile(new Adam(0.01), new CrossEntropy(), new Accuracy(), new F1Score());
+        return NoisyNet().Build(ComputeDevice.Cpu).Compile(new Adam(0.01), new CrossEntropy(), new Accuracy(), new F1Score());
     }
 
     private static Callback[] Stateful() => new Callback[]
@@ -176,7 +176,7 @@ public sealed class TrainingCheckpointTests : IDisposable
     {
         string good = WriteOne("good.kwckpt");
         manual_seed(7);
-        using var other = PlainNet().Build(Device.Cpu).Compile(new Adam(0.01), new CrossEntropy());
+        using var other = PlainNet().Build(ComputeDevice.Cpu).Compile(new Adam(0.01), new CrossEntropy());
         using var data = SyntheticData.Blocks(16, seed: 66);
         var e = Assert.Throws<CheckpointException>(() => other.Fit(data, epochs: 3, resumeFrom: good, verbose: 0));
         Assert.StartsWith($"Could not load weights from '{good}' into model 'plain':", e.Message);

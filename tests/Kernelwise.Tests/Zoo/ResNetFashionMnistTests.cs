@@ -16,7 +16,7 @@ public class ResNetFashionMnistTests
         var definition = ResNet.Create(18, numClasses: 10, inputChannels: 1, inputSize: 28, width: 8);
         Assert.Equal(8, definition.Layers.Count(l => l is Kernelwise.Layers.Residual));
         TorchSharp.torch.manual_seed(5);
-        using var model = definition.Build(Device.Cpu);
+        using var model = definition.Build(ComputeDevice.Cpu);
         model.Compile(new Adam(0.003), new CrossEntropy(), new Accuracy());
         var initial = model.Evaluate(test);
         model.Fit(train, epochs: 1, batchSize: 32, verbose: 0, seed: 5);

@@ -39,7 +39,7 @@ public class TorchvisionTests
         {
             int size = name == "googlenet" ? 88 : 64; // 88 sends GoogLeNet's ceil-mode poolings through even and odd sizes (44, 22, 11, 5)
             using var reference = TorchvisionModel(name);
-            using var model = ParameterCountTests.ImageNetModel(name, size).Build(Device.Cpu);
+            using var model = ParameterCountTests.ImageNetModel(name, size).Build(ComputeDevice.Cpu);
             var theirs = reference.state_dict();
             var ours = model.Network.state_dict();
             var names = Torchvision.TorchvisionNames(model);
@@ -83,8 +83,8 @@ public class TorchvisionTests
         [MemberData(nameof(Models))]
         public void Should_ReproduceEveryTensor_When_ExportedAndLoadedIntoAFreshModel(string name)
         {
-            using var source = Define(name).Build(Device.Cpu);
-            using var target = Define(name).Build(Device.Cpu);
+            using var source = Define(name).Build(ComputeDevice.Cpu);
+            using var target = Define(name).Build(ComputeDevice.Cpu);
             Randomize(source, 1);
             Randomize(target, 2);
             var exported = Torchvision.ExportStateDict(source);
@@ -111,8 +111,8 @@ public class TorchvisionTests
             var path = Path.Combine(Path.GetTempPath(), $"kernelwise-resnet-{Guid.NewGuid():N}{extension}");
             try
             {
-                using var source = ResNet.Create(18, numClasses: 10, inputChannels: 1, inputSize: 28, width: 8).Build(Device.Cpu);
-                using var target = ResNet.Create(18, numClasses: 10, inputChannels: 1, inputSize: 28, width: 8).Build(Device.Cpu);
+                using var source = ResNet.Create(18, numClasses: 10, inputChannels: 1, inputSize: 28, width: 8).Build(ComputeDevice.Cpu);
+                using var target = ResNet.Create(18, numClasses: 10, inputChannels: 1, inputSize: 28, width: 8).Build(ComputeDevice.Cpu);
                 Randomize(source, 3);
                 Torchvision.SaveWeights(source, path);
                 Torchvision.LoadWeights(target, path);
@@ -133,8 +133,8 @@ public class TorchvisionTests
         [Fact]
         public void Should_ListMissingMismatchedAndUnexpectedKeysAndKeepTheModel_When_TheStateDictDoesNotFit()
         {
-            using var small = ResNet.Create(18, numClasses: 10, inputChannels: 1, inputSize: 28, width: 8).Build(Device.Cpu);
-            using var other = ResNet.Create(18, numClasses: 5, inputChannels: 1, inputSize: 28, width: 8).Build(Device.Cpu);
+            using var small = ResNet.Create(18, numClasses: 10, inputChannels: 1, inputSize: 28, width: 8).Build(ComputeDevice.Cpu);
+            using var other = ResNet.Create(18, numClasses: 5, inputChannels: 1, inputSize: 28, width: 8).Build(ComputeDevice.Cpu);
             var state = Torchvision.ExportStateDict(other);
             try
             {
@@ -159,7 +159,7 @@ public class TorchvisionTests
         [Fact]
         public void Should_AcceptAStateDictWithoutBatchCounters_When_OlderTorchvisionFile()
         {
-            using var model = ResNet.Create(18, numClasses: 10, inputChannels: 1, inputSize: 28, width: 8).Build(Device.Cpu);
+            using var model = ResNet.Create(18, numClasses: 10, inputChannels: 1, inputSize: 28, width: 8).Build(ComputeDevice.Cpu);
             var state = Torchvision.ExportStateDict(model);
             try
             {
@@ -182,7 +182,7 @@ public class TorchvisionTests
             var path = Path.Combine(Path.GetTempPath(), $"kernelwise-bad-{Guid.NewGuid():N}.safetensors");
             try
             {
-                using var model = LeNet.LeNet5().Build(Device.Cpu);
+                using var model = LeNet.LeNet5().Build(ComputeDevice.Cpu);
                 Torchvision.SaveWeights(model, path);
                 var bytes = File.ReadAllBytes(path);
                 File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
@@ -201,8 +201,8 @@ public class TorchvisionTests
             var path = Path.Combine(Path.GetTempPath(), $"kernelwise-lenet-{Guid.NewGuid():N}.safetensors");
             try
             {
-                using var lenet = LeNet.LeNet5().Build(Device.Cpu);
-                using var other = LeNet.LeNet5(numClasses: 5).Build(Device.Cpu);
+                using var lenet = LeNet.LeNet5().Build(ComputeDevice.Cpu);
+                using var other = LeNet.LeNet5(numClasses: 5).Build(ComputeDevice.Cpu);
                 Torchvision.SaveWeights(other, path);
                 var e = Assert.Throws<InvalidDataException>(() => Torchvision.LoadWeights(lenet, path));
                 Assert.Contains("'fc3.weight' has shape [5, 84] but 'fc3.weight' needs [10, 84]", e.Message);

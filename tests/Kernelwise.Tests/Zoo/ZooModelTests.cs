@@ -42,7 +42,7 @@ public class ZooModelTests
     public void Should_RunForwardAndATrainingStep_When_SmallImageVariant(string name)
     {
         var (definition, loss, channels, size) = Define(name);
-        using var model = definition.Build(Device.Cpu);
+        using var model = definition.Build(ComputeDevice.Cpu);
         Assert.Equal(new Shape(10), model.OutputShape);
         manual_seed(11);
         using var data = new TensorDataset(randn(4, channels, size, size), tensor(new long[] { 0, 1, 2, 3 }));

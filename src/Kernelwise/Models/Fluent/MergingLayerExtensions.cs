@@ -28,7 +28,7 @@ public static class MergingLayerExtensions
     /// <param name="shortcut">Adds the shortcut's layers (a projection such as a strided 1×1 convolution); null for the identity.</param>
     /// <param name="activation">Activation after the addition (ResNet: <see cref="Activation.ReLU"/>).</param>
     /// <param name="name">Block name; generated when null.</param>
-    public static T Residual<T>(this T model, Func<LayerStack, LayerStack> main, Func<LayerStack, LayerStack>? shortcut = null,
+    public static T Residual<T>(this ILayerChain<T> model, Func<LayerStack, LayerStack> main, Func<LayerStack, LayerStack>? shortcut = null,
         Activation activation = Activation.Linear, string? name = null) where T : ILayerChain<T>
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -42,13 +42,13 @@ public static class MergingLayerExtensions
     /// </summary>
     /// <param name="model">The receiver.</param>
     /// <param name="paths">Two or more functions, each adding one path's layers to the stack it receives.</param>
-    public static T Branches<T>(this T model, params Func<LayerStack, LayerStack>[] paths) where T : ILayerChain<T> => Branches(model, null, paths);
+    public static T Branches<T>(this ILayerChain<T> model, params Func<LayerStack, LayerStack>[] paths) where T : ILayerChain<T> => Branches(model, null, paths);
 
     /// <summary>Appends a named <see cref="Layers.Branches"/> layer (see the overload without a name).</summary>
     /// <param name="model">The receiver.</param>
     /// <param name="name">Layer name; generated when null.</param>
     /// <param name="paths">Two or more functions, each adding one path's layers to the stack it receives.</param>
-    public static T Branches<T>(this T model, string? name, params Func<LayerStack, LayerStack>[] paths) where T : ILayerChain<T>
+    public static T Branches<T>(this ILayerChain<T> model, string? name, params Func<LayerStack, LayerStack>[] paths) where T : ILayerChain<T>
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(paths);
@@ -63,7 +63,7 @@ public static class MergingLayerExtensions
     /// <param name="outputs">The collector shared with the loss.</param>
     /// <param name="head">Adds the head's layers to the stack it receives.</param>
     /// <param name="name">Layer name; generated when null.</param>
-    public static T AuxiliaryOutput<T>(this T model, AuxiliaryOutputs outputs, Func<LayerStack, LayerStack> head, string? name = null) where T : ILayerChain<T>
+    public static T AuxiliaryOutput<T>(this ILayerChain<T> model, AuxiliaryOutputs outputs, Func<LayerStack, LayerStack> head, string? name = null) where T : ILayerChain<T>
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(head);

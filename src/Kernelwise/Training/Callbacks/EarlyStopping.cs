@@ -6,7 +6,7 @@ namespace Kernelwise.Training;
 /// <summary>
 /// Stops training when a monitored quantity has stopped improving — Keras's <c>EarlyStopping</c>. After
 /// <see cref="Patience"/> epochs without an improvement larger than <see cref="MinDelta"/>, it sets
-/// <c>Model.StopTraining</c>; with <see cref="RestoreBestWeights"/> the model ends with the weights of its best epoch.
+/// <see cref="Trainer.RequestStop"/>; with <see cref="RestoreBestWeights"/> the model ends with the weights of its best epoch.
 /// </summary>
 public sealed class EarlyStopping : Callback
 {
@@ -99,7 +99,7 @@ public sealed class EarlyStopping : Callback
         if (_wait >= Patience && epoch > 0)
         {
             StoppedEpoch = epoch;
-            Model!.StopTraining = true;
+            Model!.RequestStop($"EarlyStopping: {Monitor} did not improve for {Patience} epoch(s) (best {Best:0.####} at epoch {BestEpoch + 1})");
         }
     }
 

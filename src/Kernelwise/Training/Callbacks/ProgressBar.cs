@@ -66,6 +66,15 @@ public sealed class ProgressBar : Callback
         _out.Flush();
     }
 
+    /// <summary>Prints <paramref name="message"/> on its own line (above the live bar, which is redrawn at the next step).</summary>
+    public override void OnWarning(string message)
+    {
+        if (Live) _out.Write("\r\u001b[K");
+        _out.WriteLine("Warning: " + message);
+        _out.Flush();
+        _lastDraw = 0;
+    }
+
     private static string BarLine(long done, long steps, double seconds, Logs logs)
     {
         const int width = 30;

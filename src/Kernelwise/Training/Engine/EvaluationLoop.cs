@@ -32,7 +32,7 @@ internal static class EvaluationLoop
                     model.CheckTargets(batch.TargetTensors, method);
                     using var scope = NewDisposeScope();
                     var (x, y) = DataPipeline.ToDevice(batch, device, nonBlocking);
-                    model.TestStep(new StepContext(services, x, y, batch.Size, step, training: false));
+                    model.RunTestStep(new StepContext(services, x, y, batch.Size, step, training: false));
                 }
                 callbacks.OnTestBatchEnd(step++, services.LazyLogs(prefix));
             }
@@ -66,7 +66,7 @@ internal static class EvaluationLoop
                     {
                         model.CheckInputs(batch.InputTensors, "Predict");
                         var x = batch.InputTensors.Select(t => t.device == device ? t : t.to(device)).ToArray();
-                        var y = model.PredictStep(x);
+                        var y = model.RunPredictStep(x);
                         outputs.Add(y.Select(t => t.cpu().DetachFromDisposeScope()).ToArray());
                     }
                     callbacks.OnPredictBatchEnd(step++, new Logs());
@@ -101,7 +101,7 @@ internal static class EvaluationLoop
                 {
                     model.CheckInputs(batch.InputTensors, "ConfusionMatrix");
                     var x = batch.InputTensors.Select(t => t.device == device ? t : t.to(device)).ToArray();
-                    var y = model.PredictStep(x);
+                    var y = model.RunPredictStep(x);
                     matrix.Update(y[output], batch.TargetTensors[output].to(device));
                 }
             }

@@ -93,7 +93,7 @@ internal static class FitLoop
                         using (var scope = NewDisposeScope())
                         {
                             var (x, y) = DataPipeline.ToDevice(batch, device, nonBlocking);
-                            model.TrainStep(new StepContext(services, x, y, batch.Size, step, training: true));
+                            model.RunTrainStep(new StepContext(services, x, y, batch.Size, step, training: true));
                         }
                         state.BatchesDone = step + 1;
                         lastBatch = step;

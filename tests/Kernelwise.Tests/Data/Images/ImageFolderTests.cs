@@ -468,7 +468,7 @@ public class ImageFolderTrainingTests
             .MaxPooling2D(2)
             .Flatten()
             .Dense(2)
-            .Build(Device.Cpu)
+            .Build(ComputeDevice.Cpu)
             .Compile(new Kernelwise.Adam(0.05), new Kernelwise.CrossEntropy(), new Kernelwise.Accuracy());
         var history = model.Fit(train, epochs: 3, batchSize: 8, validationData: validation, seed: 3, verbose: 0);
         Assert.True(history["val_accuracy"][^1] >= 0.9, $"validation accuracy {history["val_accuracy"][^1]}");

@@ -28,7 +28,7 @@ public class ActivationLayerTests
         Assert.Equal(name, summary.Rows[0].Layer.Name);
         Assert.Equal(type, summary.Rows[0].Layer.TypeName);
         Assert.Equal(new Shape(3, 4, 4), summary.Rows[0].Output);
-        using var model = builder.Build(Device.Cpu);
+        using var model = builder.Build(ComputeDevice.Cpu);
         using var scope = NewDisposeScope();
         var x = randn(2, 3, 4, 4) * 2;
         AssertClose(reference(x), model.GraphModule.forward(x), 1e-5);
@@ -37,7 +37,7 @@ public class ActivationLayerTests
     [Fact]
     public void Should_UseTheSlope_When_LeakyReLUHasAnAlpha()
     {
-        using var model = new Sequential(new Shape(3)).LeakyReLU(0.2).Build(Device.Cpu);
+        using var model = new Sequential(new Shape(3)).LeakyReLU(0.2).Build(ComputeDevice.Cpu);
         using var x = tensor(new float[] { -1, 0, 2 }).reshape(1, 3);
         using var y = model.GraphModule.forward(x);
         Assert.Equal(new[] { -0.2f, 0f, 2f }, y.data<float>().ToArray());
@@ -46,7 +46,7 @@ public class ActivationLayerTests
     [Fact]
     public void Should_MatchTheActivationLayer_When_GivenAsAnArgument()
     {
-        using var withArgument = new Sequential(new Shape(5)).Dense(4, Activation.GELU).Build(Device.Cpu);
+        using var withArgument = new Sequential(new Shape(5)).Dense(4, Activation.GELU).Build(ComputeDevice.Cpu);
         using var scope = NewDisposeScope();
         var x = randn(3, 5);
         var linear = nn.functional.linear(x, Parameter(withArgument, "weight"), Parameter(withArgument, "bias"));

@@ -30,7 +30,7 @@ public class AuxiliaryOutputTests
     public void Should_RecordTheHeadOnlyInTraining_When_RunForward()
     {
         var aux = new AuxiliaryOutputs();
-        using var model = Net(aux).Build(Device.Cpu);
+        using var model = Net(aux).Build(ComputeDevice.Cpu);
         using var scope = NewDisposeScope();
         var x = randn(3, 1, 8, 8);
         model.Network.eval();
@@ -50,7 +50,7 @@ public class AuxiliaryOutputTests
     public void Should_AddTheWeightedAuxiliaryLoss_When_Training()
     {
         var aux = new AuxiliaryOutputs();
-        using var model = Net(aux).Build(Device.Cpu);
+        using var model = Net(aux).Build(ComputeDevice.Cpu);
         using var scope = NewDisposeScope();
         var x = randn(5, 1, 8, 8);
         var y = tensor(new long[] { 0, 1, 2, 3, 0 });
@@ -71,7 +71,7 @@ public class AuxiliaryOutputTests
     {
         var aux = new AuxiliaryOutputs();
         using var data = SyntheticData.Blocks(64, classes: 4, size: 8, seed: 2);
-        using var model = Net(aux).Build(Device.Cpu);
+        using var model = Net(aux).Build(ComputeDevice.Cpu);
         using var before = model.Network.named_parameters().Single(p => p.name == "aux.head.aux_fc.weight").parameter.detach().clone();
         model.Compile(new SGD(0.1), new AuxiliaryLoss(new CrossEntropy(), aux), new Accuracy());
         model.Fit(data, epochs: 1, batchSize: 16, verbose: 0, seed: 1);

@@ -50,7 +50,7 @@ public class BranchesTests
     [Fact]
     public void Should_ConcatenateThePathOutputsInOrder_When_RunForward()
     {
-        using var model = InceptionNet().Build(Device.Cpu);
+        using var model = InceptionNet().Build(ComputeDevice.Cpu);
         var modules = model.Network.named_modules().ToDictionary(m => m.name, m => (nn.Module<Tensor, Tensor>)m.module);
         using var scope = NewDisposeScope();
         var x = randn(2, 3, 12, 12);

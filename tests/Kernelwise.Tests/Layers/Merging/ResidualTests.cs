@@ -96,7 +96,7 @@ public class ResidualTests
             long expected = 4 * 8 * 9 + (2 * 8 * 8 * 9 + 2 * 16) + (1152 + 32 + 128 + 32) + 16 * 3 + 3;
             Assert.Equal(expected, summary.Totals.Trainable);
             Assert.Equal(expected, summary.PyTorchParameterCount);
-            using var model = BasicBlockNet(projection: true).Build(Device.Cpu);
+            using var model = BasicBlockNet(projection: true).Build(ComputeDevice.Cpu);
             Assert.Equal(expected, model.Network.parameters().Sum(p => p.numel()));
         }
 
@@ -120,7 +120,7 @@ public class ResidualTests
         [Fact]
         public void Should_NestStateDictNamesUnderTheBlockAndPath_When_Built()
         {
-            using var model = BasicBlockNet(projection: true).Build(Device.Cpu);
+            using var model = BasicBlockNet(projection: true).Build(ComputeDevice.Cpu);
             var names = model.Network.state_dict().Keys.ToHashSet();
             Assert.Contains("residual.main.conv2d_1.weight", names);
             Assert.Contains("residual.main.batch_normalization.running_mean", names);
@@ -133,7 +133,7 @@ public class ResidualTests
         {
             using var model = new Sequential(new Shape(2, 5, 5))
                 .Residual(b => b.Conv2D(2, 3, padding: 1, name: "c"), activation: Activation.ReLU, name: "block")
-                .Build(Device.Cpu);
+                .Build(ComputeDevice.Cpu);
             using var scope = NewDisposeScope();
             var x = randn(3, 2, 5, 5);
             var y = model.GraphModule.forward(x);
@@ -146,7 +146,7 @@ public class ResidualTests
         [Fact]
         public void Should_SendGradientsThroughBothPaths_When_Trained()
         {
-            using var model = BasicBlockNet(projection: true).Build(Device.Cpu);
+            using var model = BasicBlockNet(projection: true).Build(ComputeDevice.Cpu);
             using var scope = NewDisposeScope();
             var x = randn(4, 4, 8, 8);
             var loss = model.GraphModule.forward(x).pow(2).mean();
@@ -168,7 +168,7 @@ public class ResidualTests
                 .Branches(b => b.Conv2D(4, 1), b => b.MaxPooling2D(3, strides: 1, padding: 1))
                 .GlobalAveragePooling2D()
                 .Dense(4)
-                .Build(Device.Cpu);
+                .Build(ComputeDevice.Cpu);
             model.Compile(new Adam(0.01), new CrossEntropy(), new Kernelwise.Accuracy());
             model.Fit(data, epochs: 1, batchSize: 32, seed: 3, verbose: 0);
             long live = DisposeScopeManager.Statistics.ThreadTotalLiveCount;

@@ -19,7 +19,7 @@ public sealed class CallbackTests : IDisposable
     private static Model Compiled(int seed = 1)
     {
         manual_seed(seed);
-        return NoisyNet().Build(Device.Cpu).Compile(new Adam(0.01), new CrossEntropy(), new Accuracy());
+        return NoisyNet().Build(ComputeDevice.Cpu).Compile(new Adam(0.01), new CrossEntropy(), new Accuracy());
     }
 
     /// <summary>Replaces val_loss with a scripted sequence, so improvements are known in advance.</summary>

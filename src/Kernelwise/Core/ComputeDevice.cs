@@ -10,9 +10,9 @@ namespace Kernelwise;
 /// CUDA needs the CUDA build of Kernelwise (<c>dotnet build -p:KernelwiseBackend=cuda</c>), which references
 /// TorchSharp-cuda-linux instead of TorchSharp-cpu.
 /// </remarks>
-public sealed class Device : IEquatable<Device>
+public sealed class ComputeDevice : IEquatable<ComputeDevice>
 {
-    private Device(string kind, int index)
+    private ComputeDevice(string kind, int index)
     {
         Kind = kind;
         Index = index;
@@ -25,16 +25,16 @@ public sealed class Device : IEquatable<Device>
     public int Index { get; }
 
     /// <summary>CUDA when available, else the CPU.</summary>
-    public static Device Auto { get; } = new("auto", 0);
+    public static ComputeDevice Auto { get; } = new("auto", 0);
 
     /// <summary>The CPU.</summary>
-    public static Device Cpu { get; } = new("cpu", 0);
+    public static ComputeDevice Cpu { get; } = new("cpu", 0);
 
     /// <summary>A CUDA device; resolving it fails where CUDA is not available.</summary>
-    public static Device Cuda(int index = 0) => new("cuda", Guard.NonNegative(index));
+    public static ComputeDevice Cuda(int index = 0) => new("cuda", Guard.NonNegative(index));
 
     /// <summary>Parses "auto", "cpu", "cuda" or "cuda:N" (as a command-line <c>--device</c> value).</summary>
-    public static Device Parse(string text)
+    public static ComputeDevice Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         var t = text.Trim().ToLowerInvariant();
@@ -49,7 +49,7 @@ public sealed class Device : IEquatable<Device>
     public static bool CudaAvailable => torch.cuda.is_available();
 
     /// <summary>The concrete device: for <see cref="Auto"/>, CUDA when available, else the CPU.</summary>
-    public Device Resolve()
+    public ComputeDevice Resolve()
     {
         if (Kind == "cpu") return this;
         if (Kind == "auto") return CudaAvailable ? Cuda() : Cpu;
@@ -57,7 +57,7 @@ public sealed class Device : IEquatable<Device>
         {
             throw new InvalidOperationException(
                 $"Device '{this}' was requested, but CUDA is not available: libtorch reports no usable GPU. " +
-                "Use Device.Auto or Device.Cpu, or build Kernelwise with the CUDA backend (-p:KernelwiseBackend=cuda) on a machine with an NVIDIA driver.");
+                "Use ComputeDevice.Auto or ComputeDevice.Cpu, or build Kernelwise with the CUDA backend (-p:KernelwiseBackend=cuda) on a machine with an NVIDIA driver.");
         }
         int count = torch.cuda.device_count();
         if (Index >= count)
@@ -79,10 +79,10 @@ public sealed class Device : IEquatable<Device>
     public override string ToString() => Kind == "cuda" ? $"cuda:{Index}" : Kind;
 
     /// <inheritdoc />
-    public bool Equals(Device? other) => other is not null && other.Kind == Kind && other.Index == Index;
+    public bool Equals(ComputeDevice? other) => other is not null && other.Kind == Kind && other.Index == Index;
 
     /// <inheritdoc />
-    public override bool Equals(object? obj) => Equals(obj as Device);
+    public override bool Equals(object? obj) => Equals(obj as ComputeDevice);
 
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(Kind, Index);
