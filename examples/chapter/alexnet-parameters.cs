@@ -11,7 +11,7 @@ using Kernelwise.Zoo;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
-var summary = AlexNet.Create(numClasses: 1000, inputChannels: 3, inputSize: 224, variant: ZooVariant.ImageNet).Summary();
+var summary = ModelZoo.AlexNet(numClasses: 1000, inputChannels: 3, inputSize: 224, variant: ZooVariant.ImageNet).Summary();
 Console.WriteLine(summary);
 
 var rows = summary.Rows.Where(r => r.Depth == 0).ToList();

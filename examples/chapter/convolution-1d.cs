@@ -9,7 +9,6 @@ using Kernelwise.Layers;
 using Kernelwise.Models;
 using Kernelwise.Shapes;
 using static TorchSharp.torch;
-using Device = Kernelwise.Device;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
@@ -35,7 +34,7 @@ var smoothByHand = Correlate(signal, smooth);
 var edgeByHand = Correlate(signal, edge);
 
 // Conv1D with two filters of 3 taps, "same" padding, no bias: weight [2 filters, 1 channel, 3 taps].
-using var model = new Sequential(new Shape(1, length)).Conv1D(2, 3, padding: Padding.Same, useBias: false).Build(Device.Cpu);
+using var model = new Sequential(new Shape(1, length)).Conv1D(2, 3, padding: Padding.Same, useBias: false).Build(ComputeDevice.Cpu);
 using (no_grad())
 {
     model.Network.parameters().Single().copy_(tensor(smooth.Concat(edge).ToArray(), new long[] { 2, 1, 3 }));
@@ -64,7 +63,7 @@ foreach (var (s, p, d) in new[] { (1, 0, 1), (1, 1, 1), (2, 0, 1), (2, 1, 1), (3
     int formula = (length + 2 * p - d * (3 - 1) - 1) / s + 1;
     var definition = new Sequential(new Shape(1, length)).Conv1D(1, 3, strides: s, padding: p, dilation: d);
     var shape = definition.Summary().Rows[^1].Output;
-    using var built = definition.Build(Device.Cpu);
+    using var built = definition.Build(ComputeDevice.Cpu);
     long actual = built.Predict(zeros(1, 1, length)).shape[^1];
     Console.WriteLine($"{s,6} | {p,7} | {d,8} | {formula,7} | {shape[1],5} | {actual,6}   (ConvolutionArithmetic.OutputSize: {ConvolutionArithmetic.OutputSize(length, 3, s, p, p, d)})");
 }

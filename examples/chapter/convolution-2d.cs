@@ -8,7 +8,6 @@ using Kernelwise;
 using Kernelwise.Layers;
 using Kernelwise.Models;
 using static TorchSharp.torch;
-using Device = Kernelwise.Device;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
@@ -57,7 +56,7 @@ Console.WriteLine("   " + string.Join(" + ", from p in Enumerable.Range(0, k) fr
 Print("By hand, valid padding (3×3):", byHand);
 
 // The same kernel in a Conv2D layer: one filter, 3×3, valid padding. Its weight has PyTorch's layout [F, C, kh, kw].
-using var model = new Sequential(new Shape(1, 5, 5)).Conv2D(1, 3).Build(Device.Cpu);
+using var model = new Sequential(new Shape(1, 5, 5)).Conv2D(1, 3).Build(ComputeDevice.Cpu);
 using (no_grad())
 {
     var parameters = model.Network.named_parameters().ToDictionary(p => p.name[(p.name.LastIndexOf('.') + 1)..], p => p.parameter);
@@ -73,7 +72,7 @@ Console.WriteLine($"Largest difference between hand and layer: {difference}");
 Console.WriteLine();
 
 // "same" padding keeps 5×5: one ring of zeros around the image (p = (k − 1)/2 = 1).
-using var same = new Sequential(new Shape(1, 5, 5)).Conv2D(1, 3, padding: Padding.Same).Build(Device.Cpu);
+using var same = new Sequential(new Shape(1, 5, 5)).Conv2D(1, 3, padding: Padding.Same).Build(ComputeDevice.Cpu);
 using (no_grad())
 {
     same.Network.load_state_dict(model.Network.state_dict());

@@ -8,7 +8,6 @@ using Kernelwise;
 using Kernelwise.Layers;
 using Kernelwise.Models;
 using static TorchSharp.torch;
-using Device = Kernelwise.Device;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
@@ -21,7 +20,7 @@ var kernel = zeros(new long[] { 1, 1, 3, 3, 3 });
 kernel[0, 0, 2] = full(3, 3, 1f / 9);
 kernel[0, 0, 0] = full(3, 3, -1f / 9);
 
-using var model = new Sequential(new Shape(1, n, n, n)).Conv3D(1, 3, padding: Padding.Same, useBias: false).Build(Device.Cpu);
+using var model = new Sequential(new Shape(1, n, n, n)).Conv3D(1, 3, padding: Padding.Same, useBias: false).Build(ComputeDevice.Cpu);
 using (no_grad()) model.Network.parameters().Single().copy_(kernel);
 var y = model.Predict(volume); // [1, 1, 8, 8, 8]
 

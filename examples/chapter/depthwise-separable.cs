@@ -9,7 +9,6 @@ using Kernelwise;
 using Kernelwise.Layers;
 using Kernelwise.Models;
 using static TorchSharp.torch;
-using Device = Kernelwise.Device;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
@@ -34,7 +33,7 @@ Console.WriteLine();
 // The separable layer computes a depthwise convolution (groups = C) and then a pointwise 1×1 convolution.
 manual_seed(3);
 const int channels = 4, filters = 6;
-using var model = new Sequential(new Shape(channels, 7, 7)).SeparableConv2D(filters, 3, useBias: false).Build(Device.Cpu);
+using var model = new Sequential(new Shape(channels, 7, 7)).SeparableConv2D(filters, 3, useBias: false).Build(ComputeDevice.Cpu);
 var parameters = model.Network.named_parameters().ToDictionary(p => p.name, p => p.parameter);
 var depthwise = parameters.Single(p => p.Key.Contains("depthwise")).Value;  // [C, 1, 3, 3]: one 3×3 filter per channel
 var pointwise = parameters.Single(p => p.Key.Contains("pointwise")).Value;  // [F, C, 1, 1]

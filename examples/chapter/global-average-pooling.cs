@@ -10,13 +10,12 @@ using Kernelwise;
 using Kernelwise.Layers;
 using Kernelwise.Models;
 using static TorchSharp.torch;
-using Device = Kernelwise.Device;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
 // 1. Three 2×2 feature maps → three numbers.
 var maps = tensor(new float[] { 1, 2, 3, 4, /**/ 0, 0, 0, 8, /**/ -1, 1, -1, 1 }, new long[] { 1, 3, 2, 2 });
-using var gap = new Sequential(new Shape(3, 2, 2)).GlobalAveragePooling2D().Build(Device.Cpu);
+using var gap = new Sequential(new Shape(3, 2, 2)).GlobalAveragePooling2D().Build(ComputeDevice.Cpu);
 var pooled = gap.Predict(maps).reshape(3).data<float>().ToArray();
 Console.WriteLine("GlobalAveragePooling2D on three 2×2 maps:");
 Console.WriteLine($"   (1 + 2 + 3 + 4)/4 = 2.5, (0 + 0 + 0 + 8)/4 = 2, (−1 + 1 − 1 + 1)/4 = 0   layer: [{string.Join(", ", pooled)}]");
@@ -36,7 +35,7 @@ Console.WriteLine();
 // 3. Dense(GAP(x)) = average over positions of Dense applied at each position: the class activation map.
 manual_seed(2);
 const int c = 8, h = 5, w = 5, classes = 3;
-using var head = new Sequential(new Shape(c, h, w)).GlobalAveragePooling2D().Dense(classes).Build(Device.Cpu);
+using var head = new Sequential(new Shape(c, h, w)).GlobalAveragePooling2D().Dense(classes).Build(ComputeDevice.Cpu);
 var parameters = head.Network.named_parameters().ToDictionary(p => p.name[(p.name.LastIndexOf('.') + 1)..], p => p.parameter);
 var x = randn(1, c, h, w);
 var scores = head.Predict(x);                                                              // [1, classes]

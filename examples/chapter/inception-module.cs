@@ -9,7 +9,6 @@ using Kernelwise;
 using Kernelwise.Layers;
 using Kernelwise.Models;
 using static TorchSharp.torch;
-using Device = Kernelwise.Device;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
@@ -52,7 +51,7 @@ Console.WriteLine($"   directly:            784·(5·5·192)·32               =
 Console.WriteLine($"   1×1 to 16 channels:  784·192·16 + 784·(5·5·16)·32  = {reduced,12:N0} multiply-adds ({(double)direct / reduced:0.0}× fewer)");
 
 // And the module really runs: a forward pass gives 256 channels of 28×28.
-using var built = module.Build(Device.Cpu);
+using var built = module.Build(ComputeDevice.Cpu);
 var y = built.Predict(randn(2, 192, 28, 28));
 Console.WriteLine($"Forward pass of the module on [2, 192, 28, 28]: output [{string.Join(", ", y.shape)}]");
 bool agree = moduleSummary.Totals.Total == moduleWeights + moduleBiases && moduleSummary.MultiplyAccumulates == moduleMacs

@@ -10,7 +10,6 @@ using Kernelwise.Layers;
 using Kernelwise.Models;
 using Kernelwise.Shapes;
 using static TorchSharp.torch;
-using Device = Kernelwise.Device;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
@@ -45,7 +44,7 @@ foreach (var (n, k, s, d, paddingName) in cases)
     }
     var definition = new Sequential(new Shape(1, n, n)).Conv2D(1, k, strides: s, padding: padding, dilation: d);
     int inferred = definition.Summary().Rows[0].Output[1];
-    using var model = definition.Build(Device.Cpu);
+    using var model = definition.Build(ComputeDevice.Cpu);
     long actual = model.Predict(zeros(1, 1, n, n)).shape[2];
     allAgree &= inferred == expected && actual == expected;
     Console.WriteLine($"{n,4} | {k,2} | {s} | {d} | {paddingName,-8} | {formula,-32} | {inferred,7} | {actual,7}");

@@ -8,7 +8,6 @@ using Kernelwise;
 using Kernelwise.Layers;
 using Kernelwise.Models;
 using static TorchSharp.torch;
-using Device = Kernelwise.Device;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
@@ -21,7 +20,7 @@ var rgb = tensor(new float[]
     0, 1, 0.5f, 1,    // G
     0, 0, 0.5f, 1,    // B
 }, new long[] { 1, 3, 2, 2 }); // pixels: red, green, mid grey, white
-using var grey = new Sequential(new Shape(3, 2, 2)).Conv2D(1, 1, useBias: false).Build(Device.Cpu);
+using var grey = new Sequential(new Shape(3, 2, 2)).Conv2D(1, 1, useBias: false).Build(ComputeDevice.Cpu);
 using (no_grad()) Parameter(grey, "weight").copy_(tensor(new[] { 0.299f, 0.587f, 0.114f }, new long[] { 1, 3, 1, 1 }));
 var luma = grey.Predict(rgb).reshape(4).data<float>().ToArray();
 Console.WriteLine("RGB → grey with Conv2D(1, kernel 1×1), weights (0.299, 0.587, 0.114):");
@@ -32,8 +31,8 @@ Console.WriteLine();
 // 2. Conv2D(4, 1) on 5 channels against Dense(4) applied to every pixel's 5 values, with the same weights.
 const int c = 5, f = 4, h = 3, w = 3;
 manual_seed(1); // the layers' random initial weights and the input, the same on every run
-using var conv = new Sequential(new Shape(c, h, w)).Conv2D(f, 1).Build(Device.Cpu);
-using var dense = new Sequential(new Shape(c)).Dense(f).Build(Device.Cpu);
+using var conv = new Sequential(new Shape(c, h, w)).Conv2D(f, 1).Build(ComputeDevice.Cpu);
+using var dense = new Sequential(new Shape(c)).Dense(f).Build(ComputeDevice.Cpu);
 using (no_grad())
 {
     // The 1×1 kernel [F, C, 1, 1] is the dense weight [F, C] with two unit dimensions.

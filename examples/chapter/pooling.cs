@@ -9,7 +9,6 @@ using Kernelwise;
 using Kernelwise.Layers;
 using Kernelwise.Models;
 using static TorchSharp.torch;
-using Device = Kernelwise.Device;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
@@ -36,8 +35,8 @@ for (int i = 0; i < 2; i++)
     }
 
 var input = tensor(x.Cast<float>().ToArray(), new long[] { 1, 1, 4, 4 });
-using var maxPool = new Sequential(new Shape(1, 4, 4)).MaxPooling2D(2).Build(Device.Cpu);
-using var averagePool = new Sequential(new Shape(1, 4, 4)).AveragePooling2D(2).Build(Device.Cpu);
+using var maxPool = new Sequential(new Shape(1, 4, 4)).MaxPooling2D(2).Build(ComputeDevice.Cpu);
+using var averagePool = new Sequential(new Shape(1, 4, 4)).AveragePooling2D(2).Build(ComputeDevice.Cpu);
 var maxByLayer = maxPool.Predict(input).reshape(4).data<float>().ToArray();
 var averageByLayer = averagePool.Predict(input).reshape(4).data<float>().ToArray();
 Console.WriteLine($"MaxPooling2D(2):     [{string.Join(", ", maxByLayer)}]   by hand [{string.Join(", ", maxByHand.Cast<float>())}]");

@@ -11,7 +11,7 @@ using Kernelwise.Zoo;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
-var summary = Vgg.Create(16, batchNorm: false, numClasses: 1000, inputChannels: 3, inputSize: 224, variant: ZooVariant.ImageNet).Summary();
+var summary = ModelZoo.Vgg16(batchNorm: false, numClasses: 1000, inputChannels: 3, inputSize: 224, variant: ZooVariant.ImageNet).Summary();
 Console.WriteLine("VGG-16 on 3×224×224 (ImageNet configuration, torchvision's layout)");
 Console.WriteLine();
 Console.WriteLine("layer                      | window                   | output                | r (hand) | jump (hand) | r, jump (summary) | parameters");

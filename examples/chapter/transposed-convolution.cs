@@ -10,7 +10,6 @@ using Kernelwise.Layers;
 using Kernelwise.Models;
 using Kernelwise.Shapes;
 using static TorchSharp.torch;
-using Device = Kernelwise.Device;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 set_default_dtype(ScalarType.Float64); // exact enough to compare inner products to 1e-12
@@ -18,8 +17,8 @@ set_default_dtype(ScalarType.Float64); // exact enough to compare inner products
 static Tensor Weight(Model model) => model.Network.named_parameters().Single(p => p.name.EndsWith(".weight")).parameter;
 
 // A 3×3 convolution 4×4 → 2×2, no bias, and the transposed convolution 2×2 → 4×4 holding the same kernel.
-using var conv = new Sequential(new Shape(1, 4, 4)).Conv2D(1, 3, useBias: false).Build(Device.Cpu);
-using var transposed = new Sequential(new Shape(1, 2, 2)).Conv2DTranspose(1, 3, useBias: false).Build(Device.Cpu);
+using var conv = new Sequential(new Shape(1, 4, 4)).Conv2D(1, 3, useBias: false).Build(ComputeDevice.Cpu);
+using var transposed = new Sequential(new Shape(1, 2, 2)).Conv2DTranspose(1, 3, useBias: false).Build(ComputeDevice.Cpu);
 using (no_grad())
 {
     Weight(conv).copy_(tensor(new double[] { 1, 2, 0, -1, 3, 1, 0, 1, -2 }, new long[] { 1, 1, 3, 3 }));

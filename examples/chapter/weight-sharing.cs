@@ -10,7 +10,6 @@ using Kernelwise;
 using Kernelwise.Layers;
 using Kernelwise.Models;
 using static TorchSharp.torch;
-using Device = Kernelwise.Device;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
@@ -31,7 +30,7 @@ Console.WriteLine();
 
 // Translation equivariance: conv(shift(x)) = shift(conv(x)) away from the borders.
 manual_seed(7);
-using var model = new Sequential(new Shape(c, h, w)).Conv2D(4, k, padding: Padding.Same).Build(Device.Cpu);
+using var model = new Sequential(new Shape(c, h, w)).Conv2D(4, k, padding: Padding.Same).Build(ComputeDevice.Cpu);
 var image = zeros(1, c, h, w);
 image[0, 0, TensorIndex.Slice(6, 12), TensorIndex.Slice(8, 11)] = tensor(1f); // a small bar
 const int dy = 5, dx = 7;

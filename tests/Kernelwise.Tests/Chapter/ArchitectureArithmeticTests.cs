@@ -14,7 +14,7 @@ public class ArchitectureArithmeticTests
     [Fact]
     public void Should_GrowTheReceptiveFieldTo212_When_WalkingThroughVgg16()
     {
-        var rows = Vgg.Create(16, variant: ZooVariant.ImageNet).Summary().Rows
+        var rows = ModelZoo.Vgg16(variant: ZooVariant.ImageNet).Summary().Rows
             .Where(r => r.Depth == 0 && (r.Layer.TypeName == "Conv2D" || r.Layer.TypeName == "MaxPooling2D")).ToList();
         // r ← r + (k − 1)·j, j ← j·s: +2·j per 3×3 convolution, +1·j and j doubled per 2×2/2 pooling.
         int[] fields = { 3, 5, 6, 10, 14, 16, 24, 32, 40, 44, 60, 76, 92, 100, 132, 164, 196, 212 };
@@ -55,7 +55,7 @@ public class ArchitectureArithmeticTests
     [Fact]
     public void Should_KeepMostWeightsInTheDenseLayersAndMostArithmeticInTheConvolutions_When_AlexNet()
     {
-        var rows = AlexNet.Create(variant: ZooVariant.ImageNet).Summary().Rows.Where(r => r.Depth == 0).ToList();
+        var rows = ModelZoo.AlexNet(variant: ZooVariant.ImageNet).Summary().Rows.Where(r => r.Depth == 0).ToList();
         var conv = rows.Where(r => r.Layer.TypeName == "Conv2D").ToList();
         var dense = rows.Where(r => r.Layer.TypeName == "Dense").ToList();
         Assert.Equal(5, conv.Count);

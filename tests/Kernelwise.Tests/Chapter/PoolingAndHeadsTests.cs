@@ -50,7 +50,7 @@ public class PoolingAndHeadsTests
     public void Should_EqualTheAverageOfThePerPixelClassScores_When_ADenseLayerFollowsGlobalAveragePooling()
     {
         // Linearity: Dense(mean over positions of x) = mean over positions of Dense(x at each position), the class activation map.
-        using var head = new Sequential(new Shape(8, 5, 5)).GlobalAveragePooling2D().Dense(3).Build(Device.Cpu);
+        using var head = new Sequential(new Shape(8, 5, 5)).GlobalAveragePooling2D().Dense(3).Build(ComputeDevice.Cpu);
         using var scope = NewDisposeScope();
         manual_seed(44);
         var x = randn(2, 8, 5, 5);
@@ -74,7 +74,7 @@ public class PoolingAndHeadsTests
     [Fact]
     public void Should_ShiftTheOutputByTheSameAmount_When_TheImageIsShifted()
     {
-        using var model = new Sequential(new Shape(1, 28, 28)).Conv2D(4, 5, padding: Padding.Same).Build(Device.Cpu);
+        using var model = new Sequential(new Shape(1, 28, 28)).Conv2D(4, 5, padding: Padding.Same).Build(ComputeDevice.Cpu);
         using var scope = NewDisposeScope();
         var image = zeros(1, 1, 28, 28);
         image[0, 0, TensorIndex.Slice(6, 12), TensorIndex.Slice(8, 11)] = tensor(1f);
