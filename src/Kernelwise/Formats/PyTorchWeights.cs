@@ -115,10 +115,12 @@ internal static class PyTorchWeights
     /// </summary>
     private static void CheckStorages(ZipArchive archive, IReadOnlyList<DeclaredTensor> declared, long fileLength, string path)
     {
+        var found = new Dictionary<string, List<ZipArchiveEntry>>(StringComparer.Ordinal); // storages shared by several tensors are looked up once
         foreach (var t in declared)
         {
             string suffix = $"data/{t.StorageKey}";
-            var candidates = archive.Entries.Where(e => e.FullName.EndsWith(suffix, StringComparison.CurrentCulture)).ToList();
+            if (!found.TryGetValue(t.StorageKey, out var candidates))
+                found[t.StorageKey] = candidates = archive.Entries.Where(e => e.FullName.EndsWith(suffix, StringComparison.CurrentCulture)).ToList();
             if (candidates.Count == 0)
                 throw new CheckpointException(path, $"Refusing to load '{path}': tensor '{t.Key}' is stored in '{suffix}', but the file has no entry of that name.");
             if (candidates.Count > 1)
