@@ -1,4 +1,5 @@
 #:project ../src/Kernelwise/Kernelwise.csproj
+#:package System.CommandLine
 // The chapter's worked example of backpropagation through a convolution, with the numbers filled in.
 // A 3×3 input X convolved with a 2×2 kernel W (plus a bias b) gives a 2×2 output Y. Given the output gradient
 // G = ∂L/∂Y, the derivation says what ∂L/∂W, ∂L/∂X and ∂L/∂b are; this script writes every sum out, then runs the same
@@ -7,10 +8,16 @@
 //   dotnet run examples/explicit-conv.cs
 //
 // The derivation is in docs/explicit-conv.md. Indices are 1-based, as in the text.
+using System.CommandLine;
 using System.Globalization;
 using Kernelwise.Explicit;
+using Kernelwise.Platform;
 using static TorchSharp.torch;
 
+var options = new RootCommand("Backpropagation through a 2×2 convolution, every sum written out, checked against libtorch.").Parse(args);
+if (options.Action is not null) return options.Invoke(); // --help, or what is wrong with the arguments
+// This script calls TorchSharp before any Kernelwise type, so Kernelwise gets its native library in place first.
+KernelwiseRuntime.EnsureNativeLibraries();
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
 double[,] X = { { 1, 2, 3 }, { 4, 5, 6 }, { 7, 8, 9 } };
