@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using Kernelwise.Models;
 using static TorchSharp.torch;
 
 namespace Kernelwise.Tests.Metrics;
@@ -75,6 +77,20 @@ public class SegmentationMetricTests
         var restored = new BinaryAccuracy();
         restored.SetState(accuracy.GetState()!);
         Assert.Equal(9.0 / 12, restored.Result(), 12);
+    }
+
+    [Fact]
+    public void Should_RoundTripTheirConfiguration_When_WrittenToAnArchive()
+    {
+        var serializer = new ConfigSerializer { Fail = m => new InvalidDataException(m) };
+        foreach (var metric in new Metric[] { new BinaryAccuracy(0.3), new BinaryIoU(new[] { 0 }, 0.7), new MeanIoU(5) })
+        {
+            string text = serializer.Write(metric, metric.Name).ToJsonString();
+            var rebuilt = serializer.Read<Metric>(JsonNode.Parse(text), metric.Name);
+            Assert.Equal(metric.GetType(), rebuilt.GetType());
+            Assert.Equal(text, serializer.Write(rebuilt, metric.Name).ToJsonString());
+        }
+        Assert.Equal("""{"type":"BinaryIoU","config":{"targetClassIds":[0],"threshold":0.7}}""", serializer.Write(new BinaryIoU(new[] { 0 }, 0.7), "m").ToJsonString());
     }
 
     [Fact]

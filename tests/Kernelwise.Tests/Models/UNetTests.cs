@@ -78,6 +78,35 @@ public class UNetTests
     }
 
     [Fact]
+    public void Should_LoadWithNoCode_When_SavedAsAnArchiveWithItsSegmentationMetrics()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"kw-unet-{Guid.NewGuid():N}.kwmodel");
+        try
+        {
+            using var model = TinyUNet(seed: 6);
+            model.Compile(new Adam(0.01), new BinaryCrossEntropy(), new BinaryAccuracy(threshold: 0.4), new BinaryIoU(targetClassIds: new[] { 1 }, threshold: 0.6));
+            model.Save(path);
+            using var loaded = Model.Load(path, ComputeDevice.Cpu);
+            Assert.Equal(new[] { "binary_accuracy", "binary_iou_1" }, loaded.Metrics.Select(m => m.Name));
+            Assert.Equal(0.4, ((BinaryAccuracy)loaded.Metrics[0]).Threshold);
+            var iou = (BinaryIoU)loaded.Metrics[1];
+            Assert.Equal(new[] { 1 }, iou.TargetClassIds);
+            Assert.Equal(0.6, iou.Threshold);
+            Assert.Equal(2, loaded.Summary().Rows.Count(r => r.Layer is Concatenate));
+            model.GraphModule.eval();
+            loaded.GraphModule.eval();
+            using var x = randn(2, 1, 28, 28);
+            using var expected = model.Predict(x);
+            using var actual = loaded.Predict(x);
+            Assert.True(actual.allclose(expected, rtol: 0, atol: 0));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void Should_GiveOnnxRuntimesMasks_When_Exported()
     {
         using var model = TinyUNet(seed: 5);
