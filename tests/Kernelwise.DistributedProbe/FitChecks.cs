@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Kernelwise.Data;
 using Kernelwise.Distributed;
+using Kernelwise.Layers;
 using Kernelwise.Models;
 using Kernelwise.Training;
 using TorchSharp;
@@ -108,6 +109,24 @@ internal static class FitChecks
         return all;
     }
 
+    /// <summary>
+    /// Prints every rank's <paramref name="line"/> from rank 0, in rank order: lines written by several ranks at once can
+    /// reach mpirun's output spliced into each other.
+    /// </summary>
+    private static void Report(DataParallel strategy, string line)
+    {
+        for (int r = 0; r < strategy.WorldSize; r++)
+        {
+            byte[] text = strategy.Rank == r ? System.Text.Encoding.UTF8.GetBytes(line) : [];
+            long[] length = [text.LongLength];
+            strategy.Backend.Broadcast(System.Runtime.InteropServices.MemoryMarshal.AsBytes(length.AsSpan()), r);
+            if (strategy.Rank != r) text = new byte[length[0]];
+            strategy.Backend.Broadcast(text, r);
+            if (strategy.Rank == 0) Console.WriteLine(System.Text.Encoding.UTF8.GetString(text));
+        }
+        Console.Out.Flush();
+    }
+
     /// <summary>Whether every rank holds rank 0's weights bit for bit.</summary>
     private static bool SameAsRankZero(DataParallel strategy, Model model)
     {
@@ -130,7 +149,8 @@ internal static class FitChecks
     /// <c>steps</c> steps of <c>batch</c> samples in each of N ranks against one process with batches of N × batch over
     /// the same samples in the same (shuffled) order: the weights must agree to float tolerance, the metrics exactly.
     /// Then one more epoch of N × batch + 1 samples, whose last global batch of 1 leaves all but one rank without
-    /// samples; then a Fit that a callback stops in the last rank only.
+    /// samples; then a Fit that a callback stops in the last rank only; then a model with batch normalisation and
+    /// dropout, whose weights and buffers must end the same in every rank while the dropout masks differ.
     /// </summary>
     private static void Compare(DataParallel strategy, int steps, int batch)
     {
@@ -156,12 +176,62 @@ internal static class FitChecks
         string shortFigures = Figures(model.History, reference.History, ["loss", "accuracy"], prefix: "short-");
         bool identicalAfterShort = SameAsRankZero(strategy, model);
 
-        Console.WriteLine(string.Create(Inv,
-            $"rank {rank}: compare steps={steps} batch={batch}x{size} max-weight-diff={diff:R} ranks-identical={identical} {figures} short-batch-weight-diff={shortDiff:R} short-ranks-identical={identicalAfterShort} {shortFigures} averagings={strategy.Averagings}"));
+        string compared = string.Create(Inv,
+            $"rank {rank}: compare steps={steps} batch={batch}x{size} max-weight-diff={diff:R} ranks-identical={identical} {figures} short-batch-weight-diff={shortDiff:R} short-ranks-identical={identicalAfterShort} {shortFigures} averagings={strategy.Averagings}");
         // A callback that stops training in the last rank only stops every rank after the same batch.
         var stopper = new LambdaCallback(onTrainBatchEnd: (b, _) => { if (rank == size - 1 && b == 2) model.RequestStop("stopped by the probe"); });
         var stopped = model.Fit(train, epochs: 3, batchSize: batch, seed: 44, verbose: 0, callbacks: [stopper], strategy: strategy);
-        Console.WriteLine($"rank {rank}: stop outcome={stopped.Outcome} at={stopped.StoppedEpoch}:{stopped.StoppedBatch} reason={stopped.StopReason}");
+        string stop = $"rank {rank}: stop outcome={stopped.Outcome} at={stopped.StoppedEpoch}:{stopped.StoppedBatch} reason={stopped.StopReason}";
+
+        // Batch normalisation and dropout: every rank ends with rank 0's weights and buffers (running averages) bit for
+        // bit, while each rank draws dropout masks of its own.
+        Reproducibility.SetSeed(8);
+        using var noisy = new Sequential(new Shape(1, 12, 12), "probe_bn")
+            .Conv2D(8, 3, useBias: false).BatchNormalization().ReLU().MaxPooling2D(2).Flatten().Dropout(0.5).Dense(10)
+            .Build(ComputeDevice.Cpu).Compile(new Adam(2e-3), new CrossEntropy(), new Accuracy());
+        noisy.Fit(train, epochs: 1, batchSize: batch, seed: 45, verbose: 0, strategy: strategy);
+        bool stateIdentical = true;
+        foreach (var (_, t) in noisy.Network.state_dict())
+        {
+            using var copy = t.clone();
+            strategy.Backend.Broadcast(copy, 0);
+            using var equal = copy.eq(t).all();
+            stateIdentical &= equal.item<bool>();
+        }
+        noisy.Network.train();
+        double masked;
+        using (var x = ones(64, 1, 12, 12))
+        using (var y = ((nn.Module<Tensor, Tensor>)noisy.Network).call(x))
+        using (var sum = y.abs().sum()) masked = sum.item<float>();
+        var maskedAll = Gather(strategy, masked);
+        string batchNorm = $"rank {rank}: batchnorm-dropout state-identical={Gather(strategy, stateIdentical ? 0 : 1).Sum() == 0} dropout-differs={maskedAll.Distinct().Count() == maskedAll.Length}";
+
+        // Gradients that exist in some ranks only: rank 1 skips the backward pass of its first step (no gradient at all
+        // there), and the head "spare" has no loss (no gradient in any rank). The ranks must stay identical, the trained
+        // head must move, and the spare head must not (AdamW's weight decay would move it, were it given zero gradients).
+        var image = new Input(new Shape(1, 12, 12), "image");
+        var features = image.Conv2D(4, 3, activation: Activation.ReLU).Flatten();
+        Reproducibility.SetSeed(9);
+        using var branches = new SkipsFirstBackward(image, [features.Dense(10, name: "digit"), features.Dense(3, name: "spare")], skipOnRank: size - 1);
+        branches.Compile(new AdamW(1e-2, weightDecay: 0.1), new Dictionary<string, Loss> { ["digit"] = new CrossEntropy() });
+        var before = branches.Network.named_parameters().ToDictionary(p => p.name, p => ((Tensor)p.parameter).detach().clone());
+        var data = Blocks(4 * batch * size, seed: 6);
+        var twoTargets = new TensorDataset([data.Inputs], [data.Targets, zeros(data.Count, 3)]);
+        branches.Fit(twoTargets, epochs: 1, batchSize: batch, seed: 46, verbose: 0, strategy: strategy);
+        bool spareUnchanged = true, digitMoved = true;
+        foreach (var (name, w) in branches.Network.named_parameters())
+        {
+            using var same = w.eq(before[name]).all();
+            if (name.StartsWith("spare", StringComparison.Ordinal)) spareUnchanged &= same.item<bool>();
+            if (name.StartsWith("digit", StringComparison.Ordinal)) digitMoved &= !same.item<bool>();
+        }
+        foreach (var t in before.Values) t.Dispose();
+        string unused = $"rank {rank}: partial-gradients ranks-identical={SameAsRankZero(strategy, branches)} spare-unchanged={spareUnchanged} trained-moved={digitMoved}";
+
+        Report(strategy, compared);
+        Report(strategy, stop);
+        Report(strategy, batchNorm);
+        Report(strategy, unused);
 
         var all = Gather(strategy, Math.Max(diff, shortDiff));
         if (rank == 0) Console.WriteLine(string.Create(Inv, $"largest weight difference: {all.Max():R}"));
@@ -200,7 +270,7 @@ internal static class FitChecks
 
         double dc = MaxDifference(c, a), dd = MaxDifference(d, a);
         var files = Directory.GetFileSystemEntries(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal);
-        Console.WriteLine(string.Create(Inv,
+        Report(strategy, string.Create(Inv,
             $"rank {rank}: resume interrupted-at={hb.StoppedEpoch}:{hb.StoppedBatch} mid-epoch-diff={dc:R} epoch-end-diff={dd:R} " +
             $"{Figures(hc, ha, ["loss", "accuracy", "f1_score", "val_loss", "val_accuracy"], epoch: 1, prefix: "interrupted-epoch-")} " +
             $"{Figures(hc, ha, ["loss", "accuracy"], prefix: "resumed-last-")} {Figures(hd, ha, ["loss", "accuracy"], prefix: "epoch-end-resumed-last-")} files={string.Join(",", files)}"));
@@ -247,27 +317,34 @@ internal static class FitChecks
     }
 
     /// <summary>
-    /// Throughput on Fashion-MNIST: the TensorFlow-tutorial convnet without dropout, <c>--steps</c> steps of
-    /// <c>--batch</c> images per rank with <c>--threads</c> libtorch threads; images/s over the steps after the
-    /// first 5 and the share of that time spent averaging gradients.
+    /// Throughput on Fashion-MNIST: <c>--model small</c> (the CNN of examples/distributed.cs, 421,642 parameters) or
+    /// <c>tutorial</c> (the TensorFlow-tutorial convnet, 3,274,634), both without dropout; <c>--steps</c> steps of
+    /// <c>--batch</c> images per rank with <c>--threads</c> libtorch threads. Reports images/s over the steps after the
+    /// first 5, the share of that time rank by rank spent in gradient averaging (all-reduces, bucket copies and waiting
+    /// for the slower rank), and the averaging alone, timed after training with a barrier before each call.
     /// </summary>
     private static void Measure(DataParallel strategy, string[] args)
     {
         int steps = Option(args, "--steps", 40), batch = Option(args, "--batch", 128), threads = Option(args, "--threads", 1);
+        int i = Array.IndexOf(args, "--model");
+        string which = i >= 0 && i + 1 < args.Length ? args[i + 1] : "small";
         const int warmup = 5;
         torch.set_num_threads(threads);
         var (train, _) = FashionMnist.Load();
         Reproducibility.SetSeed(1);
-        using var model = new Sequential(new Shape(1, 28, 28), "tutorial_convnet")
-            .Conv2D(32, 5, padding: Padding.Same, activation: Activation.ReLU)
-            .MaxPooling2D(2)
-            .Conv2D(64, 5, padding: Padding.Same, activation: Activation.ReLU)
-            .MaxPooling2D(2)
-            .Flatten()
-            .Dense(1024, Activation.ReLU)
-            .Dense(10)
-            .Build(ComputeDevice.Cpu)
-            .Compile(new Adam(1e-3), new CrossEntropy(), new Accuracy());
+        var definition = which switch
+        {
+            "small" => new Sequential(new Shape(1, 28, 28), "small_cnn")
+                .Conv2D(32, 3, padding: Padding.Same, activation: Activation.ReLU).MaxPooling2D(2)
+                .Conv2D(64, 3, padding: Padding.Same, activation: Activation.ReLU).MaxPooling2D(2)
+                .Flatten().Dense(128, Activation.ReLU).Dense(10),
+            "tutorial" => new Sequential(new Shape(1, 28, 28), "tutorial_convnet")
+                .Conv2D(32, 5, padding: Padding.Same, activation: Activation.ReLU).MaxPooling2D(2)
+                .Conv2D(64, 5, padding: Padding.Same, activation: Activation.ReLU).MaxPooling2D(2)
+                .Flatten().Dense(1024, Activation.ReLU).Dense(10),
+            _ => throw new ArgumentException($"Unknown --model '{which}'; expected small or tutorial."),
+        };
+        using var model = definition.Build(ComputeDevice.Cpu).Compile(new Adam(1e-3), new CrossEntropy(), new Accuracy());
         var clock = new Stopwatch();
         TimeSpan averagingAtStart = default;
         var timer = new LambdaCallback(
@@ -276,13 +353,46 @@ internal static class FitChecks
         model.Fit(train, epochs: 1, batchSize: batch, seed: 1, verbose: 0, stepsPerEpoch: steps, callbacks: [timer], strategy: strategy);
         double seconds = clock.Elapsed.TotalSeconds, averaging = (strategy.AveragingTime - averagingAtStart).TotalSeconds;
         var shares = Gather(strategy, averaging / seconds);
+
+        // The averaging alone: the same bucket layout, every rank ready (a barrier first), no training around it.
+        var parameters = model.Network.parameters().ToList();
+        var grads = parameters.Select(p => ones_like(p)).ToList();
+        using var bucketer = new GradientBucketer(strategy.Backend, parameters);
+        var alone = new List<double>();
+        for (int k = 0; k < 23 && strategy.WorldSize > 1; k++)
+        {
+            strategy.Barrier();
+            var c = Stopwatch.StartNew();
+            bucketer.AllReduceWeightedMean(grads, batch);
+            if (k >= 3) alone.Add(c.Elapsed.TotalMilliseconds);
+        }
+        alone.Sort();
+        foreach (var g in grads) g.Dispose();
         if (strategy.Rank == 0)
         {
             double images = (double)(steps - warmup) * batch * strategy.WorldSize;
+            long count = parameters.Sum(p => p.numel());
             Console.WriteLine(string.Create(Inv,
-                $"measure processes={strategy.WorldSize} threads={threads} batch={batch}x{strategy.WorldSize} steps={steps - warmup} images/s={images / seconds:F1} " +
-                $"ms/step={seconds / (steps - warmup) * 1e3:F1} averaging-share={string.Join("/", shares.Select(s => s.ToString("P1", Inv)))} buckets={strategy.Buckets.Count}"));
+                $"measure model={which} parameters={count} processes={strategy.WorldSize} threads={threads} batch={batch}x{strategy.WorldSize} steps={steps - warmup} " +
+                $"images/s={images / seconds:F1} ms/step={seconds / (steps - warmup) * 1e3:F1} averaging-share={string.Join("/", shares.Select(x => (100 * x).ToString("F1", Inv) + "%"))} " +
+                $"averaging-alone-ms={(alone.Count == 0 ? "n/a" : alone[alone.Count / 2].ToString("F2", Inv))} buckets={bucketer.Buckets.Count}"));
         }
+    }
+
+    /// <summary>A model whose training step in one rank skips the backward pass of each epoch's first batch.</summary>
+    private sealed class SkipsFirstBackward(Input input, SymbolicTensor[] outputs, int skipOnRank)
+        : Model([input], outputs, "probe_branches", ComputeDevice.Cpu)
+    {
+        protected override void TrainStep(StepContext step)
+        {
+            var outputs = Call(step.Inputs);
+            var loss = step.ComputeLoss(outputs);
+            if (!(step.Batch == 0 && DataParallelRank == skipOnRank)) step.Backward(loss);
+            step.ApplyGradients();
+            step.Record(loss, outputs);
+        }
+
+        private static int DataParallelRank => new DataParallel().Rank;
     }
 
     /// <summary>Cancels <c>Fit</c>'s token in one rank only, after a given batch.</summary>

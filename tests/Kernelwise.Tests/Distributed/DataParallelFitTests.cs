@@ -62,6 +62,12 @@ public sealed class DataParallelFitTests
             Assert.Equal("22", f["averagings"]);
             // And a stop asked for by a callback in rank 1 only stops both ranks after the same batch
             Assert.Contains($"rank {rank}: stop outcome=StoppedEarly at=0:2 reason=", probe.Stdout);
+            // And with batch normalisation and dropout, the ranks end with the same weights and running averages
+            // (rank 0's, broadcast after every update) but draw dropout masks of their own
+            Assert.Contains($"rank {rank}: batchnorm-dropout state-identical=True dropout-differs=True", probe.Stdout);
+            // And parameters with a gradient in one rank only join the average (zeros elsewhere), while a head without a
+            // loss, with a gradient in no rank, is left alone by the optimizer (weight decay would otherwise move it)
+            Assert.Contains($"rank {rank}: partial-gradients ranks-identical=True spare-unchanged=True trained-moved=True", probe.Stdout);
         }
         Assert.Contains("rank 0: stop outcome=StoppedEarly at=0:2 reason=training was stopped on rank 1 of 2", probe.Stdout);
         Assert.Contains("rank 1: stop outcome=StoppedEarly at=0:2 reason=stopped by the probe", probe.Stdout);
