@@ -76,6 +76,29 @@ public sealed class DataParallelTests
     }
 
     [Fact]
+    public void Should_WarnThatEachProcessTrainsAlone_When_MpirunStartedSeveralProcessesButFitHasNoStrategy()
+    {
+        // Given the variable mpirun sets in each of its processes (the rank variable stays unset, so nothing starts MPI)
+        var previous = Environment.GetEnvironmentVariable("OMPI_COMM_WORLD_SIZE");
+        Environment.SetEnvironmentVariable("OMPI_COMM_WORLD_SIZE", "4");
+        try
+        {
+            using var model = Build();
+            var output = new StringWriter();
+
+            // When Fit runs without a strategy
+            model.Fit(SyntheticData.Blocks(64), epochs: 1, batchSize: 32, verbose: 2, callbacks: [new ProgressBar(output, live: false)]);
+
+            // Then the progress output says so, and how to train together
+            Assert.Contains("Warning: This process was started by an MPI launcher with 4 processes, but Fit has no distribution strategy: each process trains a model of its own on all the data. Pass strategy: new DataParallel() (Kernelwise.Distributed) to train one model together.", output.ToString());
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("OMPI_COMM_WORLD_SIZE", previous);
+        }
+    }
+
+    [Fact]
     public void Should_NameTheArgument_When_TheBucketSizeIsNotPositive()
     {
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => new DataParallel(new SingleProcessBackend(), bucketCapMb: 0));
