@@ -1,10 +1,12 @@
 #:project ../src/Kernelwise/Kernelwise.csproj
+#:package System.CommandLine
 // Data-parallel training over MPI: every process started by mpirun trains its part of each batch, and the processes
 // average their gradients before each update, so they train one model together. Build once, then launch:
 //   dotnet build examples/distributed.cs
 //   mpirun -np 2 dotnet run --no-build examples/distributed.cs [-- --epochs 2 --batch-size 64 --threads 1 --limit N]
 // (as root, Open MPI also wants --allow-run-as-root). Without mpirun the same script is an ordinary single process.
 // --batch-size is per process: 2 processes × 64 train on the same samples per step as 1 process × 128.
+using System.CommandLine;
 using System.Diagnostics;
 using Kernelwise;
 using Kernelwise.Data;
@@ -12,26 +14,17 @@ using Kernelwise.Distributed;
 using Kernelwise.Models;
 using static TorchSharp.torch;
 
-int epochs = 2, batchSize = 64, seed = 42, threads = 0;
-long limit = 0;
-for (int i = 0; i < args.Length; i++)
-{
-    string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"Option {args[i]} needs a value.");
-    switch (args[i])
-    {
-        case "--epochs": epochs = int.Parse(Next()); break;
-        case "--batch-size": batchSize = int.Parse(Next()); break;
-        case "--threads": threads = int.Parse(Next()); break;
-        case "--limit": limit = long.Parse(Next()); break;
-        case "--seed": seed = int.Parse(Next()); break;
-        case "--help" or "-h":
-            Console.WriteLine("Options: --epochs N (2) --batch-size N per process (64) --threads N libtorch threads per process (cores / processes on this machine) --limit N (all 60,000) --seed N (42)");
-            return 0;
-        default:
-            Console.Error.WriteLine($"Unknown option '{args[i]}'. Use --help for the list.");
-            return 2;
-    }
-}
+var epochsOption = new Option<int>("--epochs") { Description = "Passes over the training set.", DefaultValueFactory = _ => 2 };
+var batchSizeOption = new Option<int>("--batch-size") { Description = "Images per training step in each process.", DefaultValueFactory = _ => 64 };
+var threadsOption = new Option<int>("--threads") { Description = "libtorch threads per process (0: the cores divided among the processes on this machine)." };
+var limitOption = new Option<long>("--limit") { Description = "Train on the first N images only (0: all 60,000)." };
+var seedOption = new Option<int>("--seed") { Description = "Seed for the weights and the shuffling.", DefaultValueFactory = _ => 42 };
+var options = new RootCommand("Trains a small CNN on Fashion-MNIST with every process mpirun started (data parallelism over MPI).")
+    { epochsOption, batchSizeOption, threadsOption, limitOption, seedOption }.Parse(args);
+if (options.Action is not null) return options.Invoke(); // --help, or what is wrong with the arguments
+int epochs = options.GetValue(epochsOption), batchSize = options.GetValue(batchSizeOption), threads = options.GetValue(threadsOption);
+int seed = options.GetValue(seedOption);
+long limit = options.GetValue(limitOption);
 
 // The one line that makes the script data-parallel: MPI under mpirun, otherwise a single process.
 var strategy = new DataParallel();
