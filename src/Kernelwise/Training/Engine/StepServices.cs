@@ -180,15 +180,13 @@ internal sealed class StepServices : IDisposable
     /// </summary>
     private int[] AgreeOnStateLengths(IReadOnlyList<Metric> metrics, IReadOnlyList<double[]?> states)
     {
-        int ranks = Strategy.WorldSize, count = states.Count;
+        int count = states.Count;
         if (count == 0) return Array.Empty<int>();
-        var table = new double[ranks * count];
-        for (int k = 0; k < count; k++) table[Strategy.Rank * count + k] = states[k]?.Length ?? -1;
-        Strategy.SumAcrossProcesses(table);
+        var rows = ProcessAgreement.Gather(Strategy, states.Select(s => (double)(s?.Length ?? -1)).ToArray());
         var lengths = new int[count];
         for (int k = 0; k < count; k++)
         {
-            var seen = Enumerable.Range(0, ranks).Select(r => (int)table[r * count + k]).ToArray();
+            var seen = rows.Select(row => (int)row[k]).ToArray();
             if (seen.Any(l => l < 0))
             {
                 lengths[k] = -1;
@@ -198,8 +196,8 @@ internal sealed class StepServices : IDisposable
             if (sizes.Length > 1)
             {
                 throw new InvalidOperationException(
-                    $"Metric '{metrics[k].Name}' cannot be summed across processes: its state has {string.Join(", ", seen.Select((l, r) => $"{l} values in process {r}"))}. " +
-                    "Every process must see predictions of the same shape (the same number of classes).");
+                    $"Metric '{metrics[k].Name}' cannot be summed across ranks: its state has {string.Join(", ", seen.Select((l, r) => $"{l} values on rank {r}"))}. " +
+                    "Every rank must see predictions of the same shape (the same number of classes).");
             }
             lengths[k] = sizes.Length == 0 ? 0 : sizes[0];
         }
