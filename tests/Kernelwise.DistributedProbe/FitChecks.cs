@@ -228,10 +228,20 @@ internal static class FitChecks
         foreach (var t in before.Values) t.Dispose();
         string unused = $"rank {rank}: partial-gradients ranks-identical={SameAsRankZero(strategy, branches)} spare-unchanged={spareUnchanged} trained-moved={digitMoved}";
 
+        // Mixed precision with float16 loss scaling: every rank unscales the same averaged gradients, so every rank
+        // skips the same steps and keeps the same scale.
+        using var half = Build(seed: 10);
+        half.PrecisionPolicy = PrecisionPolicy.MixedFloat16;
+        half.Fit(train, epochs: 1, batchSize: batch, seed: 47, verbose: 0, strategy: strategy);
+        var scales = Gather(strategy, half.LossScaler?.Scale ?? double.NaN);
+        string mixed = string.Create(Inv,
+            $"rank {rank}: mixed-float16 ranks-identical={SameAsRankZero(strategy, half)} same-scale={scales.Distinct().Count() == 1} scale={scales[rank]:R} skipped={half.LossScaler?.SkippedSteps}");
+
         Report(strategy, compared);
         Report(strategy, stop);
         Report(strategy, batchNorm);
         Report(strategy, unused);
+        Report(strategy, mixed);
 
         var all = Gather(strategy, Math.Max(diff, shortDiff));
         if (rank == 0) Console.WriteLine(string.Create(Inv, $"largest weight difference: {all.Max():R}"));

@@ -68,6 +68,8 @@ public sealed class DataParallelFitTests
             // And parameters with a gradient in one rank only join the average (zeros elsewhere), while a head without a
             // loss, with a gradient in no rank, is left alone by the optimizer (weight decay would otherwise move it)
             Assert.Contains($"rank {rank}: partial-gradients ranks-identical=True spare-unchanged=True trained-moved=True", probe.Stdout);
+            // And mixed float16 precision with loss scaling keeps the ranks identical, with the same scale
+            Assert.Contains($"rank {rank}: mixed-float16 ranks-identical=True same-scale=True", probe.Stdout);
         }
         Assert.Contains("rank 0: stop outcome=StoppedEarly at=0:2 reason=training was stopped on rank 1 of 2", probe.Stdout);
         Assert.Contains("rank 1: stop outcome=StoppedEarly at=0:2 reason=stopped by the probe", probe.Stdout);
