@@ -263,6 +263,9 @@ public sealed class TrainingCheckpoint : IDisposable
         }
         var history = ReadHistory();
         model.History.ReplaceWith(history);
+        // The running figures of an interrupted epoch are the sums over all processes of a data-parallel run: only rank
+        // 0 takes them up again, the others start from zero, and the epoch's sum across processes comes out right.
+        bool takeFigures = session.IsPrimary;
         using (var r = Reader("metrics"))
         {
             int count = r.ReadInt32();
@@ -272,7 +275,7 @@ public sealed class TrainingCheckpoint : IDisposable
                 int length = r.ReadInt32();
                 var state = length < 0 ? null : Enumerable.Range(0, length).Select(_ => r.ReadDouble()).ToArray();
                 var metric = session.Metrics.SelectMany((ms, o) => ms.Select(m => (Key: model.MetricKey(o, m.Name), Metric: m))).FirstOrDefault(p => p.Key == name).Metric;
-                if (metric is not null && state is not null) metric.SetState(state);
+                if (takeFigures && metric is not null && state is not null) metric.SetState(state);
             }
         }
         var saved = new Dictionary<string, byte[]>();
@@ -318,7 +321,7 @@ public sealed class TrainingCheckpoint : IDisposable
             components = new double[r.ReadInt32()];
             for (int i = 0; i < components.Length; i++) components[i] = r.ReadDouble();
         }
-        services.Tracker.Restore(LossSum, Seen, components);
+        if (takeFigures) services.Tracker.Restore(LossSum, Seen, components);
     }
 
     /// <summary>Sets libtorch's CPU random generator to the state saved with the checkpoint.</summary>
