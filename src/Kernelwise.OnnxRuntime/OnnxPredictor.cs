@@ -125,18 +125,35 @@ public sealed class OnnxPredictor : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         CheckBatchSize(batchSize);
         long n = CheckTensors(inputs, nameof(PredictOutputs));
+        long largestSample = Math.Max(_inputSizes.Max(), _outputSizes.Max()) * sizeof(float);
+        if (Math.Min(n, batchSize) * largestSample > int.MaxValue)
+        {
+            throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize,
+                $"Invalid value for argument batchSize. Expected at most {int.MaxValue / largestSample} samples per call, so that one batch of model '{ModelName}' stays under 2 GiB. Received batchSize={batchSize}.");
+        }
         using var scope = NewDisposeScope();
-        var x = inputs.Select(t => (t.device_type == DeviceType.CPU ? t : t.cpu()).contiguous()).ToArray();
+        // Contiguous CPU inputs are read where they are; others are copied once (the copies die with the scope).
+        var x = inputs.Select(t => t.device_type == DeviceType.CPU && t.is_contiguous() ? t : (t.device_type == DeviceType.CPU ? t : t.cpu()).contiguous()).ToArray();
         var y = _outputDims.Select(d => empty(Prepend(n, d), ScalarType.Float32)).ToArray();
         var inPointers = new nint[x.Length];
         var outPointers = new nint[y.Length];
-        for (long start = 0; start < n; start += batchSize)
+        if (n <= batchSize)
         {
-            long size = Math.Min(batchSize, n - start);
-            using var batchScope = NewDisposeScope();
-            for (int i = 0; i < x.Length; i++) inPointers[i] = DataPointer(x[i].narrow(0, start, size));
-            for (int k = 0; k < y.Length; k++) outPointers[k] = DataPointer(y[k].narrow(0, start, size));
-            RunBatch(inPointers, outPointers, size);
+            // One call (batch 1 in a server, say): no views, the fewest TorchSharp calls.
+            for (int i = 0; i < x.Length; i++) inPointers[i] = DataPointer(x[i]);
+            for (int k = 0; k < y.Length; k++) outPointers[k] = DataPointer(y[k]);
+            RunBatch(inPointers, outPointers, n);
+        }
+        else
+        {
+            for (long start = 0; start < n; start += batchSize)
+            {
+                long size = Math.Min(batchSize, n - start);
+                using var batchScope = NewDisposeScope();
+                for (int i = 0; i < x.Length; i++) inPointers[i] = DataPointer(x[i].narrow(0, start, size));
+                for (int k = 0; k < y.Length; k++) outPointers[k] = DataPointer(y[k].narrow(0, start, size));
+                RunBatch(inPointers, outPointers, size);
+            }
         }
         GC.KeepAlive(x);
         return y.Select(t => t.MoveToOuterDisposeScope()).ToArray();
@@ -276,7 +293,7 @@ public sealed class OnnxPredictor : IDisposable
         return shape;
     }
 
-    /// <summary>The address of a contiguous CPU tensor's first element (the tensor's own memory; no copy).</summary>
+    /// <summary>The address of a contiguous CPU tensor's first element (the tensor's own memory; no copy). Spans hold at most 2 GiB: batches, not whole data sets, go through here.</summary>
     private static unsafe nint DataPointer(Tensor t) => (nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(t.bytes));
 
     private long CheckTensors(IReadOnlyList<Tensor> inputs, string method)
