@@ -103,6 +103,23 @@ public abstract class Trainer : IDisposable
     /// <summary>The metrics of each output.</summary>
     public IReadOnlyList<IReadOnlyList<Metric>> OutputMetrics => _metrics;
 
+    /// <summary>
+    /// The precision the model computes in (Keras's dtype policy): <see cref="PrecisionPolicy.Float32"/> by default;
+    /// <see cref="PrecisionPolicy.MixedBFloat16"/> or <see cref="PrecisionPolicy.MixedFloat16"/> run convolutions and
+    /// dense layers in 16 bits with float32 master weights, and the latter trains with a dynamic loss scaler
+    /// (<see cref="LossScaler"/>). Outputs, losses and metrics stay float32.
+    /// </summary>
+    public PrecisionPolicy PrecisionPolicy
+    {
+        get => _precision;
+        set => _precision = value ?? throw new ArgumentNullException(nameof(value));
+    }
+
+    private PrecisionPolicy _precision = PrecisionPolicy.Float32;
+
+    /// <summary>The dynamic loss scaler of float16 training (created at the first <c>Fit</c> with <see cref="PrecisionPolicy.MixedFloat16"/>; saved in checkpoints).</summary>
+    public LossScaler? LossScaler { get; internal set; }
+
     /// <summary>Per-epoch results of every <see cref="Fit"/> call so far, and how the last one ended.</summary>
     public History History { get; } = new();
 

@@ -192,6 +192,12 @@ public sealed class TrainingCheckpoint : IDisposable
             sections.Add(("weights", ms.ToArray()));
         }
         sections.Add(("optimizer", Bytes(w => optimizer.save_state_dict(w))));
+        sections.Add(("precision", Bytes(w =>
+        {
+            w.Write(model.PrecisionPolicy.Name);
+            w.Write(model.LossScaler is not null);
+            model.LossScaler?.Save(w);
+        })));
         if (!finished && session.Tracker is { ComponentSums.Length: > 0 } tracker)
         {
             var components = tracker.ComponentSumValues();
@@ -285,6 +291,24 @@ public sealed class TrainingCheckpoint : IDisposable
             using var ms = new MemoryStream(state, writable: false);
             using var r = new BinaryReader(ms, Encoding.UTF8);
             callback.LoadState(r);
+        }
+        if (_sections.ContainsKey("precision"))
+        {
+            using var r = Reader("precision");
+            string policy = r.ReadString();
+            if (policy != model.PrecisionPolicy.Name)
+                throw new CheckpointException(Path, $"Checkpoint '{Path}' was taken with precision {policy}, but model '{model.Name}' computes in {model.PrecisionPolicy.Name}. Set model.PrecisionPolicy = PrecisionPolicy.Parse(\"{policy}\") to resume.");
+            if (r.ReadBoolean())
+            {
+                try
+                {
+                    model.LossScaler = LossScaler.Read(r);
+                }
+                catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
+                {
+                    throw new CheckpointException(Path, $"Checkpoint '{Path}' has an invalid loss scaler state: {e.Message}", e);
+                }
+            }
         }
         session.BatchesDone = BatchesDone;
         double[]? components = null;

@@ -38,6 +38,7 @@ internal static class FitLoop
         var state = new TrainingState(model, loaderSeed, o.BatchSize, strategy) { Epoch = initialEpoch };
         callbacks.Attach(model, new TrainingParameters(o.Epochs, steps, o.Verbose, initialEpoch), state);
         strategy.Setup(model);
+        if (model.PrecisionPolicy.ScalesLoss) model.LossScaler ??= new LossScaler();
         using var services = new StepServices(model, training: true, o.ClassWeight, strategy);
         state.Metrics = services.Metrics;
         state.Tracker = services.Tracker;

@@ -60,7 +60,12 @@ internal sealed class StepServices : IDisposable
             several ? (i, term) => Tracker.AddComponent(i, term, step.BatchSize) : null);
     }
 
-    public void Backward(Tensor loss) => (_windowSize == 1 ? loss : loss / _windowSize).backward();
+    public void Backward(Tensor loss)
+    {
+        var l = _windowSize == 1 ? loss : loss / _windowSize;
+        if (Model.LossScaler is { } scaler && Model.PrecisionPolicy.ScalesLoss) l = scaler.ScaleLoss(l);
+        l.backward();
+    }
 
     public bool ApplyGradients(StepContext step)
     {
@@ -71,9 +76,19 @@ internal sealed class StepServices : IDisposable
             var grads = _trainable.Select(p => p.grad).Where(g => g is not null).Select(g => g!).ToList();
             Strategy.AverageGradients(grads, step.BatchSize);
         }
+        var optimizer = Model.TorchOptimizer!;
+        if (Model.LossScaler is { } scaler && Model.PrecisionPolicy.ScalesLoss)
+        {
+            // Unscale before clipping; a step with an infinity or NaN among the gradients is skipped (float16 overflow).
+            var grads = _trainable.Select(p => p.grad).Where(g => g is not null).Select(g => g!).ToList();
+            if (!scaler.UnscaleAndCheck(grads))
+            {
+                optimizer.zero_grad();
+                return false;
+            }
+        }
         if (config.ClipValue is double clipValue) nn.utils.clip_grad_value_(_trainable, clipValue);
         if (config.ClipNorm is double clipNorm) nn.utils.clip_grad_norm_(_trainable, clipNorm);
-        var optimizer = Model.TorchOptimizer!;
         optimizer.step();
         optimizer.zero_grad();
         Updates++;
