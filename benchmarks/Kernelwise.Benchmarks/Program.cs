@@ -123,9 +123,4 @@ static string MemoryTotal()
     catch (IOException) { return "unknown memory"; }
 }
 
-static string FindRepoRoot()
-{
-    var dir = new DirectoryInfo(AppContext.BaseDirectory);
-    while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Kernelwise.sln"))) dir = dir.Parent;
-    return dir?.FullName ?? Directory.GetCurrentDirectory();
-}
+static string FindRepoRoot() => BenchmarkPaths.RepoRoot;

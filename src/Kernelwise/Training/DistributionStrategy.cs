@@ -7,7 +7,7 @@ namespace Kernelwise.Training;
 /// How one <see cref="Trainer.Fit"/> is spread over processes (Lightning's strategy, Keras's distribution): each
 /// process trains on its shard of every batch, and the strategy makes the processes agree — the same initial weights,
 /// averaged gradients before each update, epoch figures summed over all processes. The default,
-/// <see cref="SingleProcess"/>, does nothing; <c>Kernelwise.Distributed.DataParallel</c> provides data parallelism
+/// <see cref="SingleProcess"/>, does nothing; <c>DataParallel</c>, in the Distributed namespace, provides data parallelism
 /// over MPI.
 /// </summary>
 /// <remarks>

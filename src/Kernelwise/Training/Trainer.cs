@@ -340,7 +340,7 @@ public abstract class Trainer : IDisposable
     /// and callback state, epoch and batch, random state, data order and history are restored, and training continues
     /// where it stopped. <paramref name="initialEpoch"/> is then ignored.</param>
     /// <param name="strategy">How to spread training over processes; null trains in this process alone. With
-    /// <c>new Kernelwise.Distributed.DataParallel()</c>, every process started by <c>mpirun</c> trains its part of
+    /// <c>new DataParallel()</c> (the Distributed namespace), every process started by <c>mpirun</c> trains its part of
     /// each batch of one shared model (and without <c>mpirun</c> it is an ordinary single-process run); see
     /// docs/distributed.md.</param>
     /// <param name="cancellationToken">Stops training after the current step (or accumulation window); callbacks get

@@ -90,7 +90,7 @@ public sealed class DataParallelTests
             model.Fit(SyntheticData.Blocks(64), epochs: 1, batchSize: 32, verbose: 2, callbacks: [new ProgressBar(output, live: false)]);
 
             // Then the progress output says so, and how to train together
-            Assert.Contains("Warning: This process was started by an MPI launcher with 4 processes, but Fit has no distribution strategy: each process trains a model of its own on all the data. Pass strategy: new DataParallel() (Kernelwise.Distributed) to train one model together.", output.ToString());
+            Assert.Contains("Warning: This process was started by an MPI launcher with 4 processes, but Fit has no distribution strategy: each process trains a model of its own on all the data. Pass strategy: new DataParallel() (from the Distributed namespace) to train one model together.", output.ToString());
         }
         finally
         {

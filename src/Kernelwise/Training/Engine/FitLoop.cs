@@ -47,7 +47,7 @@ internal static class FitLoop
         var state = new TrainingState(model, loaderSeed, o.BatchSize, strategy) { Epoch = initialEpoch };
         callbacks.Attach(model, new TrainingParameters(o.Epochs, steps, o.Verbose, initialEpoch), state);
         if (!distributed && LauncherProcesses() is { } launch)
-            callbacks.OnWarning($"This process was started by an MPI launcher with {launch} processes, but Fit has no distribution strategy: each process trains a model of its own on all the data. Pass strategy: new DataParallel() (Kernelwise.Distributed) to train one model together.");
+            callbacks.OnWarning($"This process was started by an MPI launcher with {launch} processes, but Fit has no distribution strategy: each process trains a model of its own on all the data. Pass strategy: new DataParallel() (from the Distributed namespace) to train one model together.");
         if (model.PrecisionPolicy.ScalesLoss) model.LossScaler ??= new LossScaler();
         using var services = new StepServices(model, training: true, o.ClassWeight, strategy);
         state.Metrics = services.Metrics;
