@@ -119,7 +119,7 @@ public class GradCamTests
     /// 16×16 noise with a bright 4×4 square somewhere (class 1) or not (class 0); every image also holds a bright 1×6 bar
     /// as a distractor. Returns the images, classes and each square's top-left corner (−1 for none).
     /// </summary>
-    private static (TensorDataset Data, (int Row, int Column)[] Squares) Patches(int n, int seed)
+    internal static (TensorDataset Data, (int Row, int Column)[] Squares) Patches(int n, int seed)
     {
         var random = new Random(seed);
         const int size = 16;
