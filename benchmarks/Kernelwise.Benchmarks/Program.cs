@@ -96,7 +96,10 @@ File.WriteAllText(outFile, report.ToString());
 Console.Error.WriteLine($"Written to {outFile}");
 return 0;
 
-static string F(double v) => double.IsNaN(v) ? "-" : Math.Abs(v) >= 100 ? v.ToString("0.0", CultureInfo.InvariantCulture) : v.ToString("0.000", CultureInfo.InvariantCulture);
+static string F(double v) => double.IsNaN(v) ? "-"
+    : Math.Abs(v) >= 100 ? v.ToString("0.0", CultureInfo.InvariantCulture)
+    : v != 0 && Math.Abs(v) < 0.001 ? v.ToString("0.00E+0", CultureInfo.InvariantCulture) // output differences, say
+    : v.ToString("0.000", CultureInfo.InvariantCulture);
 
 static string CpuName()
 {

@@ -138,7 +138,21 @@ public class Model : Trainer
     public IReadOnlyList<Layer> Layers => Graph.Layers;
 
     /// <inheritdoc />
-    protected override Tensor[] ForwardCore(IReadOnlyList<Tensor> inputs) => _network.Forward(inputs);
+    protected override Tensor[] ForwardCore(IReadOnlyList<Tensor> inputs)
+    {
+        if (PrecisionPolicy.ComputeType is not { } type) return _network.Forward(inputs);
+        Tensor[] outputs;
+        using (Autocast.Enter(type)) outputs = _network.Forward(inputs);
+        // The model's outputs are float32 whatever its policy (losses, metrics and predictions read them).
+        for (int i = 0; i < outputs.Length; i++)
+        {
+            if (outputs[i].dtype is not (ScalarType.BFloat16 or ScalarType.Float16)) continue;
+            var up = outputs[i].to_type(ScalarType.Float32);
+            outputs[i].Dispose();
+            outputs[i] = up;
+        }
+        return outputs;
+    }
 
     /// <inheritdoc />
     protected internal override string DescribeOutput(int index)

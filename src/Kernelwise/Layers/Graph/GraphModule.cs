@@ -17,6 +17,7 @@ public sealed class GraphModule : nn.Module<Tensor, Tensor>
     private readonly int[] _inputSlots;
     private readonly int[] _outputSlots;
     private readonly int _slotCount;
+    private readonly bool _layerPolicies;
     private readonly Dictionary<string, int> _slotsByName = new(StringComparer.Ordinal);
 
     private sealed record Step(Layer Layer, nn.Module Module, int[] Inputs, int Output, int[] Release);
@@ -25,6 +26,7 @@ public sealed class GraphModule : nn.Module<Tensor, Tensor>
     {
         Graph = graph;
         foreach (var layer in graph.Layers) register_module(layer.Name, modules[layer]);
+        _layerPolicies = graph.Layers.Any(l => l.PrecisionPolicy is not null);
         var slots = new Dictionary<SymbolicTensor, int>();
         foreach (var input in graph.Inputs) slots[input] = slots.Count;
         foreach (var node in graph.Nodes) slots[node.Output] = slots.Count;
@@ -121,6 +123,34 @@ public sealed class GraphModule : nn.Module<Tensor, Tensor>
         return (outputs, captured);
     }
 
+    /// <summary>
+    /// One node under mixed precision: the layer's own policy, or float32 for normalisation layers, or the policy in
+    /// force; a layer computing in float32 receives its 16-bit inputs cast up (the casts are freed after the call).
+    /// </summary>
+    private static Tensor InvokeMixed(Step step, Tensor[] args, TorchSharp.torch.ScalarType? context)
+    {
+        var type = step.Layer.PrecisionPolicy is { } own ? own.ComputeType : step.Layer.KeepsFloat32 ? null : context;
+        List<Tensor>? casts = null;
+        if (type is null)
+        {
+            for (int i = 0; i < args.Length; i++)
+            {
+                if (args[i].dtype is not (TorchSharp.torch.ScalarType.BFloat16 or TorchSharp.torch.ScalarType.Float16)) continue;
+                args[i] = args[i].to_type(TorchSharp.torch.ScalarType.Float32);
+                (casts ??= new List<Tensor>()).Add(args[i]);
+            }
+        }
+        try
+        {
+            using var _ = Autocast.Enter(type);
+            return step.Layer.Invoke(step.Module, args);
+        }
+        finally
+        {
+            if (casts is not null) foreach (var c in casts) c.Dispose();
+        }
+    }
+
     private Tensor[] Run(IReadOnlyList<Tensor> inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
@@ -133,11 +163,20 @@ public sealed class GraphModule : nn.Module<Tensor, Tensor>
         }
         try
         {
+            var context = Autocast.Current;
             foreach (var step in _steps)
             {
                 var args = new Tensor[step.Inputs.Length];
                 for (int i = 0; i < args.Length; i++) args[i] = values[step.Inputs[i]]!;
-                var y = step.Layer.Invoke(step.Module, args);
+                Tensor y;
+                if (context is null && !_layerPolicies)
+                {
+                    y = step.Layer.Invoke(step.Module, args);
+                }
+                else
+                {
+                    y = InvokeMixed(step, args, context);
+                }
                 values[step.Output] = y;
                 ActivationCapture.Observe(step.Layer, y); // a no-op unless an activation capture is open
                 foreach (int r in step.Release)

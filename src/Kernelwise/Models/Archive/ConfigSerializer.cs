@@ -37,13 +37,15 @@ internal sealed class ConfigSerializer
             object? v = value is Layer layer && p.Name == "name" ? layer.Name : ArchiveTypes.ConfigProperty(type, p)!.GetValue(value);
             config[p.Name!] = WriteValue(v, p.ParameterType, $"{what}, argument '{p.Name}'");
         }
+        var written = new JsonObject { ["type"] = name, ["config"] = config };
+        if (value is Layer { PrecisionPolicy: { } policy }) written["precisionPolicy"] = policy.Name;
         if (value is Optimizer o)
         {
             if (o.ClipNorm is double n) config["clipNorm"] = n;
             if (o.ClipValue is double c) config["clipValue"] = c;
             if (o.GradientAccumulationSteps != 1) config["gradientAccumulationSteps"] = o.GradientAccumulationSteps;
         }
-        return new JsonObject { ["type"] = name, ["config"] = config };
+        return written;
     }
 
     private JsonNode? WriteValue(object? v, Type type, string what)
@@ -132,6 +134,20 @@ internal sealed class ConfigSerializer
         catch (TargetInvocationException e) when (e.InnerException is ArgumentException or ModelBuildException or InvalidOperationException)
         {
             throw Fail($"{what} ({typeName}) cannot be rebuilt from its configuration: {e.InnerException.Message}");
+        }
+        if (result is Layer layer && obj["precisionPolicy"] is { } policyNode)
+        {
+            string policyName = String(policyNode, $"{what}: precisionPolicy");
+            PrecisionPolicy policy;
+            try
+            {
+                policy = PrecisionPolicy.Parse(policyName);
+            }
+            catch (ArgumentException e)
+            {
+                throw Fail($"{what}: {e.Message}");
+            }
+            typeof(Layer).GetProperty(nameof(Layer.PrecisionPolicy))!.SetValue(layer, policy);
         }
         if (result is Optimizer o && (config.ContainsKey("clipNorm") || config.ContainsKey("clipValue") || config.ContainsKey("gradientAccumulationSteps")))
         {
