@@ -1,16 +1,25 @@
 #:project ../src/Kernelwise/Kernelwise.csproj
+#:package System.CommandLine
 // The chapter's worked example of backpropagation through a convolution, with the numbers filled in.
 // A 3×3 input X convolved with a 2×2 kernel W (plus a bias b) gives a 2×2 output Y. Given the output gradient
-// G = ∂L/∂Y, the derivation says what ∂L/∂W, ∂L/∂X and ∂L/∂b are; this script writes every sum out, then runs the same
-// example through Kernelwise's explicit convolution and through libtorch's conv2d + autograd, side by side.
+// G = ∂L/∂Y, the derivation says what ∂L/∂W, ∂L/∂X and ∂L/∂b are; this script writes every sum out — ∂L/∂X in both
+// textbook forms, col2im and the full convolution with the kernel rotated by 180° — then runs the same example through
+// Kernelwise's explicit convolution and through libtorch's conv2d + autograd, side by side.
 //
 //   dotnet run examples/explicit-conv.cs
 //
-// The derivation is in docs/explicit-conv.md. Indices are 1-based, as in the text.
+// The derivation is in docs/explicit-conv.md. Indices are 1-based, as in the text: i, j for outputs, p, q for kernel taps,
+// m, n for input pixels; b is only the bias.
+using System.CommandLine;
 using System.Globalization;
 using Kernelwise.Explicit;
+using Kernelwise.Platform;
 using static TorchSharp.torch;
 
+var options = new RootCommand("Backpropagation through a 2×2 convolution, every sum written out, checked against libtorch.").Parse(args);
+if (options.Action is not null) return options.Invoke(); // --help, or what is wrong with the arguments
+// This script calls TorchSharp before any Kernelwise type, so Kernelwise gets its native library in place first.
+KernelwiseRuntime.EnsureNativeLibraries();
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
 double[,] X = { { 1, 2, 3 }, { 4, 5, 6 }, { 7, 8, 9 } };
@@ -27,7 +36,7 @@ static void PrintMatrix(string name, double[,] m)
         Console.WriteLine("    [ " + string.Join("  ", Enumerable.Range(0, m.GetLength(1)).Select(j => $"{m[i, j],5:0.###}")) + " ]");
 }
 
-Console.WriteLine("Forward: y_ij = Σ_ab w_ab · x_(i+a−1)(j+b−1) + b   (cross-correlation, as every deep-learning library computes it)");
+Console.WriteLine("Forward: y_ij = Σ_pq w_pq · x_(i+p−1)(j+q−1) + b   (cross-correlation, as every deep-learning library computes it)");
 Console.WriteLine();
 PrintMatrix("X", X);
 PrintMatrix("W", W);
@@ -42,13 +51,13 @@ for (int i = 0; i < 2; i++)
         var symbols = new List<string>();
         var numbers = new List<string>();
         double sum = B;
-        for (int a = 0; a < 2; a++)
+        for (int p = 0; p < 2; p++)
         {
-            for (int c = 0; c < 2; c++)
+            for (int q = 0; q < 2; q++)
             {
-                symbols.Add($"w{a + 1}{c + 1}·x{i + a + 1}{j + c + 1}");
-                numbers.Add($"{N(W[a, c])}·{N(X[i + a, j + c])}");
-                sum += W[a, c] * X[i + a, j + c];
+                symbols.Add($"w{p + 1}{q + 1}·x{i + p + 1}{j + q + 1}");
+                numbers.Add($"{N(W[p, q])}·{N(X[i + p, j + q])}");
+                sum += W[p, q] * X[i + p, j + q];
             }
         }
         Y[i, j] = sum;
@@ -60,9 +69,9 @@ Console.WriteLine("As im2col: each column of X̂ is one window (x11 x12 x21 x22 
 var columns = new double[4, 4];
 for (int i = 0; i < 2; i++)
     for (int j = 0; j < 2; j++)
-        for (int a = 0; a < 2; a++)
-            for (int c = 0; c < 2; c++)
-                columns[a * 2 + c, i * 2 + j] = X[i + a, j + c];
+        for (int p = 0; p < 2; p++)
+            for (int q = 0; q < 2; q++)
+                columns[p * 2 + q, i * 2 + j] = X[i + p, j + q];
 PrintMatrix("X̂", columns);
 Console.WriteLine();
 
@@ -70,11 +79,11 @@ Console.WriteLine("Backward: the loss hands us G = ∂L/∂Y.");
 PrintMatrix("G", G);
 Console.WriteLine();
 
-Console.WriteLine("∂L/∂w_ab = Σ_ij ∂L/∂y_ij · x_(i+a−1)(j+b−1): tap w_ab multiplied one input pixel per output, so its gradient sums G times those pixels (∂L/∂W = G·X̂ᵀ).");
+Console.WriteLine("∂L/∂w_pq = Σ_ij ∂L/∂y_ij · x_(i+p−1)(j+q−1): tap w_pq multiplied one input pixel per output, so its gradient sums G times those pixels (∂L/∂W = G·X̂ᵀ).");
 var dW = new double[2, 2];
-for (int a = 0; a < 2; a++)
+for (int p = 0; p < 2; p++)
 {
-    for (int c = 0; c < 2; c++)
+    for (int q = 0; q < 2; q++)
     {
         var symbols = new List<string>();
         var numbers = new List<string>();
@@ -82,12 +91,12 @@ for (int a = 0; a < 2; a++)
         {
             for (int j = 0; j < 2; j++)
             {
-                symbols.Add($"g{i + 1}{j + 1}·x{i + a + 1}{j + c + 1}");
-                numbers.Add($"{N(G[i, j])}·{N(X[i + a, j + c])}");
-                dW[a, c] += G[i, j] * X[i + a, j + c];
+                symbols.Add($"g{i + 1}{j + 1}·x{i + p + 1}{j + q + 1}");
+                numbers.Add($"{N(G[i, j])}·{N(X[i + p, j + q])}");
+                dW[p, q] += G[i, j] * X[i + p, j + q];
             }
         }
-        Console.WriteLine($"  ∂L/∂w{a + 1}{c + 1} = {string.Join(" + ", symbols)} = {string.Join(" + ", numbers)} = {N(dW[a, c])}");
+        Console.WriteLine($"  ∂L/∂w{p + 1}{q + 1} = {string.Join(" + ", symbols)} = {string.Join(" + ", numbers)} = {N(dW[p, q])}");
     }
 }
 Console.WriteLine();
@@ -104,16 +113,48 @@ for (int m = 0; m < 3; m++)
         {
             for (int j = 0; j < 2; j++)
             {
-                int a = m - i, c = n - j;
-                if (a is < 0 or > 1 || c is < 0 or > 1) continue;
-                symbols.Add($"g{i + 1}{j + 1}·w{a + 1}{c + 1}");
-                numbers.Add($"{N(G[i, j])}·{N(W[a, c])}");
-                dX[m, n] += G[i, j] * W[a, c];
+                int p = m - i, q = n - j;
+                if (p is < 0 or > 1 || q is < 0 or > 1) continue;
+                symbols.Add($"g{i + 1}{j + 1}·w{p + 1}{q + 1}");
+                numbers.Add($"{N(G[i, j])}·{N(W[p, q])}");
+                dX[m, n] += G[i, j] * W[p, q];
             }
         }
         Console.WriteLine($"  ∂L/∂x{m + 1}{n + 1} = {string.Join(" + ", symbols)} = {string.Join(" + ", numbers)} = {N(dX[m, n])}");
     }
 }
+Console.WriteLine();
+
+Console.WriteLine("The same ∂L/∂X as a full convolution: pad G with k − 1 = 1 ring of zeros, rotate W by 180°, and slide it over the padded G");
+Console.WriteLine("(∂L/∂x_mn = Σ_pq gpad_(m+p−1)(n+q−1) · rot_pq, with rot_pq = w_(3−p)(3−q)):");
+var gPadded = new double[4, 4];
+for (int i = 0; i < 2; i++) for (int j = 0; j < 2; j++) gPadded[i + 1, j + 1] = G[i, j];
+var rotated = new double[2, 2];
+for (int p = 0; p < 2; p++) for (int q = 0; q < 2; q++) rotated[p, q] = W[1 - p, 1 - q];
+PrintMatrix("G padded", gPadded);
+PrintMatrix("rot180(W)", rotated);
+var dXFull = new double[3, 3];
+bool formsAgree = true;
+for (int m = 0; m < 3; m++)
+{
+    for (int n = 0; n < 3; n++)
+    {
+        var numbers = new List<string>();
+        for (int p = 0; p < 2; p++)
+        {
+            for (int q = 0; q < 2; q++)
+            {
+                numbers.Add($"{N(gPadded[m + p, n + q])}·{N(rotated[p, q])}");
+                dXFull[m, n] += gPadded[m + p, n + q] * rotated[p, q];
+            }
+        }
+        formsAgree &= dXFull[m, n] == dX[m, n];
+        Console.WriteLine($"  ∂L/∂x{m + 1}{n + 1} = {string.Join(" + ", numbers)} = {N(dXFull[m, n])}");
+    }
+}
+Console.WriteLine(formsAgree
+    ? "Every entry equals the col2im sum above: the zeros of the padding drop exactly the windows that do not contain x_mn."
+    : "Mismatch: the full-convolution form differs from the col2im form.");
 Console.WriteLine();
 
 double dB = 0;
@@ -138,15 +179,22 @@ var libtorch = Run(useExplicit: false);
 Console.WriteLine("| quantity | by hand | Kernelwise explicit | libtorch |");
 Console.WriteLine("|---|---:|---:|---:|");
 bool allEqual = true;
-void Row(string name, double hand, double a, double b)
+void Row(string name, double hand, double kernelwise, double reference)
 {
-    allEqual &= hand == a && a == b;
-    Console.WriteLine($"| {name} | {hand:0.###} | {a:0.###} | {b:0.###} |");
+    allEqual &= hand == kernelwise && kernelwise == reference;
+    Console.WriteLine($"| {name} | {hand:0.###} | {kernelwise:0.###} | {reference:0.###} |");
 }
 for (int i = 0; i < 2; i++) for (int j = 0; j < 2; j++) Row($"y{i + 1}{j + 1}", Y[i, j], mine.Y[i * 2 + j], libtorch.Y[i * 2 + j]);
 for (int i = 0; i < 2; i++) for (int j = 0; j < 2; j++) Row($"∂L/∂w{i + 1}{j + 1}", dW[i, j], mine.DW[i * 2 + j], libtorch.DW[i * 2 + j]);
 for (int i = 0; i < 3; i++) for (int j = 0; j < 3; j++) Row($"∂L/∂x{i + 1}{j + 1}", dX[i, j], mine.DX[i * 3 + j], libtorch.DX[i * 3 + j]);
 Row("∂L/∂b", dB, mine.DB, libtorch.DB);
+Console.WriteLine();
+// The library's full-convolution form (InputGradientByFullConvolution) beside the hand values.
+var fullForm = ExplicitConvolution.InputGradientByFullConvolution(tensor(G.Cast<double>().ToArray(), new long[] { 1, 1, 2, 2 }),
+    tensor(W.Cast<double>().ToArray(), new long[] { 1, 1, 2, 2 }), 3, 3).reshape(9).data<double>().ToArray();
+bool libraryFormAgrees = Enumerable.Range(0, 9).All(t => fullForm[t] == dX[t / 3, t % 3]);
+allEqual &= formsAgree && libraryFormAgrees;
+Console.WriteLine($"ExplicitConvolution.InputGradientByFullConvolution(G, W, 3, 3) = [{string.Join(", ", fullForm.Select(v => v.ToString("0.###")))}]: {(libraryFormAgrees ? "equal to the hand values" : "DIFFERENT from the hand values")}.");
 Console.WriteLine();
 Console.WriteLine(allEqual
     ? "All three columns agree exactly."

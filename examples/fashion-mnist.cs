@@ -1,33 +1,25 @@
 #:project ../src/Kernelwise/Kernelwise.csproj
+#:package System.CommandLine
 // The main job: the TensorFlow-tutorial convnet from the Fashion-MNIST benchmark table
 // ("2 Conv+pooling", published 0.916 test accuracy), trained on the real data set.
 //   dotnet run examples/fashion-mnist.cs [-- --epochs 3 --batch-size 128 --device auto|cpu|cuda --limit N]
+using System.CommandLine;
 using System.Diagnostics;
 using Kernelwise;
 using Kernelwise.Data;
 using Kernelwise.Models;
 
-int epochs = 3, batchSize = 128, seed = 42;
-long limit = 0;
-var device = ComputeDevice.Auto;
-for (int i = 0; i < args.Length; i++)
-{
-    string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"Option {args[i]} needs a value.");
-    switch (args[i])
-    {
-        case "--epochs": epochs = int.Parse(Next()); break;
-        case "--batch-size": batchSize = int.Parse(Next()); break;
-        case "--device": device = ComputeDevice.Parse(Next()); break;
-        case "--limit": limit = long.Parse(Next()); break;
-        case "--seed": seed = int.Parse(Next()); break;
-        case "--help" or "-h":
-            Console.WriteLine("Options: --epochs N (3) --batch-size N (128) --device auto|cpu|cuda (auto) --limit N (all 60,000) --seed N (42)");
-            return 0;
-        default:
-            Console.Error.WriteLine($"Unknown option '{args[i]}'. Use --help for the list.");
-            return 2;
-    }
-}
+var epochsOption = new Option<int>("--epochs") { Description = "Passes over the training set.", DefaultValueFactory = _ => 3 };
+var batchSizeOption = new Option<int>("--batch-size") { Description = "Images per training step.", DefaultValueFactory = _ => 128 };
+var deviceOption = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" };
+var limitOption = new Option<long>("--limit") { Description = "Train on the first N images only (0: all 60,000)." };
+var seedOption = new Option<int>("--seed") { Description = "Seed for the weights and the shuffling.", DefaultValueFactory = _ => 42 };
+var options = new RootCommand("Trains the TensorFlow-tutorial convnet on Fashion-MNIST and prints its test accuracy.")
+    { epochsOption, batchSizeOption, deviceOption, limitOption, seedOption }.Parse(args);
+if (options.Action is not null) return options.Invoke(); // --help, or what is wrong with the arguments
+int epochs = options.GetValue(epochsOption), batchSize = options.GetValue(batchSizeOption), seed = options.GetValue(seedOption);
+long limit = options.GetValue(limitOption);
+var device = ComputeDevice.Parse(options.GetValue(deviceOption)!);
 
 var (train, test) = FashionMnist.Load();
 if (limit > 0) train = train.Take(limit);

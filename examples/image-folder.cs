@@ -1,57 +1,40 @@
 #:project ../src/Kernelwise/Kernelwise.csproj
+#:package System.CommandLine
 // Trains a small CNN on a folder of images, one subfolder per class — Keras's image_dataset_from_directory workflow.
 // Make a folder from Fashion-MNIST first:
 //   dotnet run scripts/export-fashion-mnist.cs -- /tmp/fashion-png --limit 6000
 //   dotnet run examples/image-folder.cs -- /tmp/fashion-png/train --test /tmp/fashion-png/test
 // Options: --test DIR (evaluate there) --epochs N (3) --batch-size N (64) --image-size N (28) --color grayscale|rgb (grayscale)
 //          --validation-split F (0.1) --workers N (dataset default) --augment (random crops) --seed N (42) --device auto|cpu|cuda
+using System.CommandLine;
 using System.Diagnostics;
 using Kernelwise;
 using Kernelwise.Data;
 using Kernelwise.Layers;
 using Kernelwise.Models;
 
-string? directory = null, testDirectory = null;
-int epochs = 3, batchSize = 64, imageSize = 28, seed = 42;
-int? workers = null;
-double validationSplit = 0.1;
-bool augment = false;
-var colorMode = ColorMode.Grayscale;
-var device = ComputeDevice.Auto;
-for (int i = 0; i < args.Length; i++)
-{
-    string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"Option {args[i]} needs a value.");
-    switch (args[i])
-    {
-        case "--test": testDirectory = Next(); break;
-        case "--epochs": epochs = int.Parse(Next()); break;
-        case "--batch-size": batchSize = int.Parse(Next()); break;
-        case "--image-size": imageSize = int.Parse(Next()); break;
-        case "--color": colorMode = Enum.Parse<ColorMode>(Next(), ignoreCase: true); break;
-        case "--validation-split": validationSplit = double.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture); break;
-        case "--workers": workers = int.Parse(Next()); break;
-        case "--augment": augment = true; break;
-        case "--seed": seed = int.Parse(Next()); break;
-        case "--device": device = ComputeDevice.Parse(Next()); break;
-        case "--help" or "-h":
-            Console.WriteLine("Usage: dotnet run examples/image-folder.cs -- <folder> [--test DIR] [--epochs N] [--batch-size N] [--image-size N] " +
-                              "[--color grayscale|rgb] [--validation-split F] [--workers N] [--augment] [--seed N] [--device auto|cpu|cuda]");
-            return 0;
-        default:
-            if (args[i].StartsWith('-') || directory is not null)
-            {
-                Console.Error.WriteLine($"Unknown argument '{args[i]}'. Use --help for the list.");
-                return 2;
-            }
-            directory = args[i];
-            break;
-    }
-}
-if (directory is null)
-{
-    Console.Error.WriteLine("Missing the image folder. Usage: dotnet run examples/image-folder.cs -- <folder> [options]; --help for the options.");
-    return 2;
-}
+var folderArgument = new Argument<string>("folder") { Description = "The training images: one subfolder per class." };
+var testOption = new Option<string?>("--test") { Description = "A folder of test images (same classes) to evaluate on after training." };
+var epochsOption = new Option<int>("--epochs") { Description = "Passes over the training set.", DefaultValueFactory = _ => 3 };
+var batchSizeOption = new Option<int>("--batch-size") { Description = "Images per training step.", DefaultValueFactory = _ => 64 };
+var imageSizeOption = new Option<int>("--image-size") { Description = "Images are resized to N×N pixels.", DefaultValueFactory = _ => 28 };
+var colorOption = new Option<ColorMode>("--color") { Description = "How the images are loaded.", DefaultValueFactory = _ => ColorMode.Grayscale };
+var validationSplitOption = new Option<double>("--validation-split") { Description = "Share of the folder held out for validation.", DefaultValueFactory = _ => 0.1 };
+var workersOption = new Option<int?>("--workers") { Description = "Decoding threads (default: the dataset's choice)." };
+var augmentOption = new Option<bool>("--augment") { Description = "Random shifts of up to 2 pixels while training." };
+var seedOption = new Option<int>("--seed") { Description = "Seed for the split, the weights and the shuffling.", DefaultValueFactory = _ => 42 };
+var deviceOption = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" };
+var options = new RootCommand("Trains a small CNN on a folder of images, one subfolder per class.")
+    { folderArgument, testOption, epochsOption, batchSizeOption, imageSizeOption, colorOption, validationSplitOption, workersOption, augmentOption, seedOption, deviceOption }.Parse(args);
+if (options.Action is not null) return options.Invoke(); // --help, or what is wrong with the arguments
+string directory = options.GetValue(folderArgument)!;
+string? testDirectory = options.GetValue(testOption);
+int epochs = options.GetValue(epochsOption), batchSize = options.GetValue(batchSizeOption), imageSize = options.GetValue(imageSizeOption), seed = options.GetValue(seedOption);
+int? workers = options.GetValue(workersOption);
+double validationSplit = options.GetValue(validationSplitOption);
+bool augment = options.GetValue(augmentOption);
+var colorMode = options.GetValue(colorOption);
+var device = ComputeDevice.Parse(options.GetValue(deviceOption)!);
 
 // Training augmentation: shifts of up to 2 pixels (zero padding, then a random crop back to the image size).
 var transform = augment ? new TransformPipeline().RandomCrop(imageSize, padding: 2).ToTensor() : null;

@@ -1,8 +1,10 @@
 #:project ../src/Kernelwise/Kernelwise.csproj
+#:package System.CommandLine
 #:package Microsoft.ML.OnnxRuntime
 // Deploy what you trained: train a small CNN on Fashion-MNIST with Kernelwise, export it to ONNX, and classify the
 // test images with ONNX Runtime — no TorchSharp or libtorch needed on the deployment side, only the .onnx file.
 //   dotnet run examples/onnx-export.cs [-- --epochs 1 --limit 20000 --out fashion-mnist.onnx --seed 42]
+using System.CommandLine;
 using System.Diagnostics;
 using Kernelwise;
 using Kernelwise.Data;
@@ -11,26 +13,16 @@ using Kernelwise.Layers;
 using Kernelwise.Models;
 using Microsoft.ML.OnnxRuntime;
 
-int epochs = 1, seed = 42;
-long limit = 20_000;
-string output = "fashion-mnist.onnx";
-for (int i = 0; i < args.Length; i++)
-{
-    string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"Option {args[i]} needs a value.");
-    switch (args[i])
-    {
-        case "--epochs": epochs = int.Parse(Next()); break;
-        case "--limit": limit = long.Parse(Next()); break;
-        case "--out": output = Next(); break;
-        case "--seed": seed = int.Parse(Next()); break;
-        case "--help" or "-h":
-            Console.WriteLine("Options: --epochs N (1) --limit N training images (20,000; 0 = all 60,000) --out FILE (fashion-mnist.onnx) --seed N (42)");
-            return 0;
-        default:
-            Console.Error.WriteLine($"Unknown option '{args[i]}'. Use --help for the list.");
-            return 2;
-    }
-}
+var epochsOption = new Option<int>("--epochs") { Description = "Passes over the training images.", DefaultValueFactory = _ => 1 };
+var limitOption = new Option<long>("--limit") { Description = "Training images (0: all 60,000).", DefaultValueFactory = _ => 20_000 };
+var outOption = new Option<string>("--out") { Description = "The ONNX file to write.", DefaultValueFactory = _ => "fashion-mnist.onnx" };
+var seedOption = new Option<int>("--seed") { Description = "Seed for the weights and the shuffling.", DefaultValueFactory = _ => 42 };
+var options = new RootCommand("Trains a small CNN, exports it to ONNX and classifies the test images with ONNX Runtime.")
+    { epochsOption, limitOption, outOption, seedOption }.Parse(args);
+if (options.Action is not null) return options.Invoke(); // --help, or what is wrong with the arguments
+int epochs = options.GetValue(epochsOption), seed = options.GetValue(seedOption);
+long limit = options.GetValue(limitOption);
+string output = options.GetValue(outOption)!;
 
 // 1. Train with Kernelwise.
 var (train, test) = FashionMnist.Load();

@@ -1,9 +1,11 @@
 #:project ../src/Kernelwise/Kernelwise.csproj
+#:package System.CommandLine
 // ResNet on Fashion-MNIST: the zoo's small-image ResNet-18 (a 3×3 stem without max pooling, then eight residual
 // blocks at 28, 14, 7 and 4 pixels), trained with Adam and evaluated on the 10,000 test images after every epoch.
 //   dotnet run examples/resnet.cs [-- --depth 18|34|50 --width 64 --epochs 2 --batch-size 128 --lr 0.001
 //                                     --device auto|cpu|cuda --limit N --test-limit N --seed 42 --summary]
 // --limit / --test-limit take the first N images of each split, for a quick run on a CPU.
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Kernelwise;
@@ -13,35 +15,25 @@ using Kernelwise.Zoo;
 using Kernelwise.Models;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
-int depth = 18, width = 64, epochs = 2, batchSize = 128, seed = 42;
-long limit = 0, testLimit = 0;
-double lr = 1e-3;
-bool printSummary = false;
-var device = ComputeDevice.Auto;
-for (int i = 0; i < args.Length; i++)
-{
-    string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"Option {args[i]} needs a value.");
-    switch (args[i])
-    {
-        case "--depth": depth = int.Parse(Next()); break;
-        case "--width": width = int.Parse(Next()); break;
-        case "--epochs": epochs = int.Parse(Next()); break;
-        case "--batch-size": batchSize = int.Parse(Next()); break;
-        case "--lr": lr = double.Parse(Next()); break;
-        case "--device": device = ComputeDevice.Parse(Next()); break;
-        case "--limit": limit = long.Parse(Next()); break;
-        case "--test-limit": testLimit = long.Parse(Next()); break;
-        case "--seed": seed = int.Parse(Next()); break;
-        case "--summary": printSummary = true; break;
-        case "--help" or "-h":
-            Console.WriteLine("Options: --depth 18|34|50 (18) --width N (64) --epochs N (2) --batch-size N (128) --lr X (0.001) --device auto|cpu|cuda (auto) " +
-                "--limit N (all 60,000) --test-limit N (all 10,000) --seed N (42) --summary (print every layer)");
-            return 0;
-        default:
-            Console.Error.WriteLine($"Unknown option '{args[i]}'. Use --help for the list.");
-            return 2;
-    }
-}
+var depthOption = new Option<int>("--depth") { Description = "18, 34 or 50.", DefaultValueFactory = _ => 18 };
+var widthOption = new Option<int>("--width") { Description = "Channels of the first stage.", DefaultValueFactory = _ => 64 };
+var epochsOption = new Option<int>("--epochs") { Description = "Passes over the training set.", DefaultValueFactory = _ => 2 };
+var batchSizeOption = new Option<int>("--batch-size") { Description = "Images per training step.", DefaultValueFactory = _ => 128 };
+var lrOption = new Option<double>("--lr") { Description = "Adam's learning rate.", DefaultValueFactory = _ => 1e-3 };
+var deviceOption = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" };
+var limitOption = new Option<long>("--limit") { Description = "Train on the first N images only (0: all 60,000)." };
+var testLimitOption = new Option<long>("--test-limit") { Description = "Test on the first N images only (0: all 10,000)." };
+var seedOption = new Option<int>("--seed") { Description = "Seed for the weights and the shuffling.", DefaultValueFactory = _ => 42 };
+var summaryOption = new Option<bool>("--summary") { Description = "Print every layer." };
+var options = new RootCommand("Trains the zoo's small-image ResNet on Fashion-MNIST and tests it after every epoch.")
+    { depthOption, widthOption, epochsOption, batchSizeOption, lrOption, deviceOption, limitOption, testLimitOption, seedOption, summaryOption }.Parse(args);
+if (options.Action is not null) return options.Invoke(); // --help, or what is wrong with the arguments
+int depth = options.GetValue(depthOption), width = options.GetValue(widthOption);
+int epochs = options.GetValue(epochsOption), batchSize = options.GetValue(batchSizeOption), seed = options.GetValue(seedOption);
+long limit = options.GetValue(limitOption), testLimit = options.GetValue(testLimitOption);
+double lr = options.GetValue(lrOption);
+bool printSummary = options.GetValue(summaryOption);
+var device = ComputeDevice.Parse(options.GetValue(deviceOption)!);
 
 using var splits = FashionMnist.Load();
 using var train = splits.Train.Take(limit > 0 ? limit : splits.Train.Count);

@@ -46,14 +46,14 @@ public sealed class ExplicitConvolutionSuite : IBenchmarkSuite
         var x = randn(layer.Batch, layer.InChannels, layer.Size, layer.Size).requires_grad_(true);
         var w = (randn(layer.Filters, layer.InChannels, layer.Kernel, layer.Kernel) * 0.05).requires_grad_(true);
         var b = randn(layer.Filters).requires_grad_(true);
-        long saved = Conv2DFunction.ChunkElements;
+        var saved = Conv2DFunction.ChunkElementsSetting;
         var sizes = new long[] { 1L << 17, 1L << 18, 1L << 19, 1L << 20, 1L << 21, 1L << 22 };
         var cases = new Dictionary<string, Action>();
         foreach (long size in sizes)
         {
             cases[$"{layer} explicit fwd+bwd, chunk {size >> 10} Ki values"] = () =>
             {
-                Conv2DFunction.ChunkElements = size;
+                Conv2DFunction.ChunkElementsSetting = size;
                 using var step = NewDisposeScope();
                 var y = ExplicitConvolution.Conv2D(x, w, b, padding: layer.Padding);
                 y.backward(new[] { ones_like(y) });
@@ -65,13 +65,13 @@ public sealed class ExplicitConvolutionSuite : IBenchmarkSuite
             foreach (var (name, samples) in times)
             {
                 long size = sizes[cases.Keys.ToList().IndexOf(name)];
-                Conv2DFunction.ChunkElements = size;
+                Conv2DFunction.ChunkElementsSetting = size;
                 yield return new BenchmarkResult(name, "ms", samples, Note: $"{Conv2DFunction.SamplesPerChunk(Geometry(layer))} sample(s) per chunk");
             }
         }
         finally
         {
-            Conv2DFunction.ChunkElements = saved;
+            Conv2DFunction.ChunkElementsSetting = saved;
         }
     }
 
@@ -104,6 +104,15 @@ public sealed class ExplicitConvolutionSuite : IBenchmarkSuite
 
         // Both create .grad on first use; run once so the zeroing in Step has something to zero.
         Step(Native)();
+        // The same function with every matrix product handed to libtorch's addmm_ (MKL): what the vector kernels gain.
+        Action WithLibtorchProducts(Action body) => () =>
+        {
+            bool saved = MatrixProduct.UseVectorKernels;
+            MatrixProduct.UseVectorKernels = false;
+            try { body(); }
+            finally { MatrixProduct.UseVectorKernels = saved; }
+        };
+        string addmm = $"{layer} explicit fwd+bwd, products by addmm_";
         var cases = new Dictionary<string, Action>
         {
             [$"{layer} libtorch fwd+bwd"] = Step(Native),
@@ -111,18 +120,32 @@ public sealed class ExplicitConvolutionSuite : IBenchmarkSuite
             [$"{layer} libtorch fwd"] = Forward(Native),
             [$"{layer} explicit fwd"] = Forward(Explicit),
         };
-        var times = Stats.TimeInterleavedMs(cases, context.Repeats, warmup: 2);
+        if (MatrixProduct.UseVectorKernels) cases[addmm] = WithLibtorchProducts(Step(Explicit));
+        var measured = Stats.TimeInterleavedWithCpu(cases, context.Repeats, warmup: 2);
+        var times = measured.ToDictionary(kv => kv.Key, kv => kv.Value.WallMs);
+        var cpu = measured.ToDictionary(kv => kv.Key, kv => kv.Value.CpuMs);
         long chunk = Conv2DFunction.SamplesPerChunk(Geometry(layer));
-        yield return new BenchmarkResult($"{layer} libtorch fwd+bwd", "ms", times[$"{layer} libtorch fwd+bwd"]);
-        yield return new BenchmarkResult($"{layer} explicit fwd+bwd", "ms", times[$"{layer} explicit fwd+bwd"], $"{layer} libtorch fwd+bwd",
-            $"{chunk} sample(s) per chunk");
+        string nativeStep = $"{layer} libtorch fwd+bwd", explicitStep = $"{layer} explicit fwd+bwd";
+        yield return new BenchmarkResult(nativeStep, "ms", times[nativeStep]);
+        yield return new BenchmarkResult(explicitStep, "ms", times[explicitStep], nativeStep, $"{chunk} sample(s) per chunk");
         yield return new BenchmarkResult($"{layer} libtorch fwd", "ms", times[$"{layer} libtorch fwd"]);
         yield return new BenchmarkResult($"{layer} explicit fwd", "ms", times[$"{layer} explicit fwd"], $"{layer} libtorch fwd");
-        // Ratios within each round (both ran back to back), which cancel slow drifts in machine load.
-        yield return new BenchmarkResult($"{layer} explicit/libtorch fwd+bwd, per round", "×",
-            Ratios(times[$"{layer} explicit fwd+bwd"], times[$"{layer} libtorch fwd+bwd"]), Note: "median of per-round ratios");
+        // Ratios within each round (both ran back to back), which cancel slow drifts in machine load; CPU time (user +
+        // system of the whole process) leaves out the time spent waiting for a core on a busy machine.
+        yield return new BenchmarkResult($"{layer} explicit/libtorch fwd+bwd, per round", "×", Ratios(times[explicitStep], times[nativeStep]),
+            Note: "median of per-round ratios");
+        yield return new BenchmarkResult($"{layer} explicit/libtorch fwd+bwd CPU time, per round", "×", Ratios(cpu[explicitStep], cpu[nativeStep]),
+            Note: "median of per-round ratios of process CPU time");
         yield return new BenchmarkResult($"{layer} explicit/libtorch fwd, per round", "×",
             Ratios(times[$"{layer} explicit fwd"], times[$"{layer} libtorch fwd"]), Note: "median of per-round ratios");
+        if (times.TryGetValue(addmm, out var withAddmm))
+        {
+            yield return new BenchmarkResult(addmm, "ms", withAddmm, nativeStep, "MatrixProduct.UseVectorKernels off");
+            yield return new BenchmarkResult($"{addmm}/libtorch, per round", "×", Ratios(withAddmm, times[nativeStep]),
+                Note: "median of per-round ratios");
+            yield return new BenchmarkResult($"{addmm}/libtorch CPU time, per round", "×", Ratios(cpu[addmm], cpu[nativeStep]),
+                Note: "median of per-round ratios of process CPU time");
+        }
     }
 
     private static double[] Ratios(double[] candidate, double[] baseline) => candidate.Zip(baseline, (c, b) => c / b).ToArray();
@@ -168,15 +191,15 @@ public sealed class ExplicitConvolutionSuite : IBenchmarkSuite
                 Padded(count).zero_().narrow(2, g.PaddingHeight, g.Height).narrow(3, g.PaddingWidth, g.Width).copy_(x.narrow(0, n0, count))),
             ["im2col"] = () => Chunks((n0, count) => Im2Col.Fill(Padded(count), workspace.Rent(Slot.Columns, k, count * l), g)),
             ["forward products W·X̂"] = () => Chunks((n0, count) =>
-                workspace.Rent(Slot.Product, f, count * l).addmm_(w, workspace.Rent(Slot.Columns, k, count * l), beta: 0)),
+                MatrixProduct.Multiply(workspace.Rent(Slot.Product, f, count * l), w, workspace.Rent(Slot.Columns, k, count * l), accumulate: false)),
             ["output [F,B,L]→[B,F,L]"] = () => Chunks((n0, count) =>
                 dy.narrow(0, n0, count).view(count, f, l).permute(1, 0, 2).copy_(workspace.Rent(Slot.Product, f, count, l))),
             ["G as rows [F,B·L]"] = () => Chunks((n0, count) =>
                 workspace.Rent(Slot.OutputGradient, f, count, g.OutHeight, g.OutWidth).copy_(dy.narrow(0, n0, count).permute(1, 0, 2, 3))),
             ["∂L/∂W products G·X̂ᵀ"] = () => Chunks((n0, count) =>
-                dw.addmm_(workspace.Rent(Slot.OutputGradient, f, count * l), workspace.Rent(Slot.Columns, k, count * l).t())),
+                MatrixProduct.MultiplyTransposed(dw, workspace.Rent(Slot.OutputGradient, f, count * l), workspace.Rent(Slot.Columns, k, count * l), accumulate: true)),
             ["∂L/∂X̂ products Wᵀ·G"] = () => Chunks((n0, count) =>
-                workspace.Rent(Slot.ColumnGradient, k, count * run).addmm_(w.t(), workspace.Rent(Slot.OutputGradientRuns, f, count * run), beta: 0)),
+                MatrixProduct.Multiply(workspace.Rent(Slot.ColumnGradient, k, count * run), w.t(), workspace.Rent(Slot.OutputGradientRuns, f, count * run), accumulate: false)),
             ["col2im"] = () => Chunks((n0, count) =>
                 Col2Im.Accumulate(workspace.Rent(Slot.ColumnGradient, k, count * run),
                     workspace.Rent(Slot.PaddedInputGradient, count, g.InChannels, g.PaddedHeight, g.PaddedWidth).zero_(), g)),

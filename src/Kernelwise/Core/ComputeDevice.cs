@@ -51,6 +51,7 @@ public sealed class ComputeDevice : IEquatable<ComputeDevice>
     /// <summary>The concrete device: for <see cref="Auto"/>, CUDA when available, else the CPU.</summary>
     public ComputeDevice Resolve()
     {
+        Platform.KernelwiseRuntime.EnsureNativeLibraries(); // the truth about the native library before TorchSharp's own message
         if (Kind == "cpu") return this;
         if (Kind == "auto") return CudaAvailable ? Cuda() : Cpu;
         if (!CudaAvailable)

@@ -37,6 +37,16 @@ public sealed class ConcatDataset : Dataset
 
     internal override IEnumerable<Dataset> Sources => _parts;
 
+    /// <summary>
+    /// The same parts, in order, each with <paramref name="transform"/> attached (replacing its transform). See
+    /// <see cref="Dataset.WithTransform"/>.
+    /// </summary>
+    public override ConcatDataset WithTransform(TransformPipeline transform)
+    {
+        ArgumentNullException.ThrowIfNull(transform);
+        return new ConcatDataset(_parts.Select(p => p.WithTransform(transform)));
+    }
+
     /// <inheritdoc />
     public override long Count => _offsets[^1];
 

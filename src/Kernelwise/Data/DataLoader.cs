@@ -125,17 +125,9 @@ public sealed class DataLoader : IEnumerable<Batch>
     public long[] GetOrder(int epoch)
     {
         long n = Dataset.Count;
+        if (Shuffle) return SeededShuffle.Permutation(n, unchecked(Seed * 1_000_003 + epoch)); // deterministic across processes (unlike HashCode)
         var order = new long[n];
         for (long i = 0; i < n; i++) order[i] = i;
-        if (Shuffle)
-        {
-            var rng = new Random(unchecked(Seed * 1_000_003 + epoch)); // deterministic across processes (unlike HashCode)
-            for (long i = n - 1; i > 0; i--)
-            {
-                long j = rng.NextInt64(i + 1);
-                (order[i], order[j]) = (order[j], order[i]);
-            }
-        }
         return order;
     }
 

@@ -75,6 +75,37 @@ public abstract class Dataset
     /// </summary>
     public virtual Batch GetBatch(long[] indices, BatchContext context) => GetBatch(indices);
 
+    /// <summary>
+    /// The same samples with their inputs transformed by <paramref name="transform"/> (augmentation, normalisation),
+    /// with one meaning for every dataset: the transform is applied to the samples as their source holds them and
+    /// <em>replaces</em> any transform attached before — transforms do not stack (to add a step, extend the pipeline
+    /// you attached). An empty pipeline removes the transform. The dataset itself is not changed.
+    /// </summary>
+    /// <remarks>
+    /// <list type="bullet">
+    /// <item>An <see cref="ImageFolder"/> decodes its files through <paramref name="transform"/> instead of its own.</item>
+    /// <item>A <see cref="TransformDataset"/> applies it to its untransformed <see cref="TransformDataset.Source"/>.</item>
+    /// <item>A <see cref="Data.Subset"/> or <see cref="ConcatDataset"/> passes it to the datasets it draws from and keeps
+    /// its indices and order.</item>
+    /// <item>Any other dataset is wrapped in a <see cref="TransformDataset"/>: its inputs must be images [C, H, W] with 1, 3
+    /// or 4 channels and values in [0, 1] (as Fashion-MNIST's or CIFAR-10's); with an empty pipeline it is returned
+    /// as it is.</item>
+    /// </list>
+    /// A typical use keeps augmentation for training only:
+    /// <code>
+    /// var (train, validation) = data.RandomSplit(new[] { 0.9, 0.1 }, seed: 1);
+    /// var augmented = train.WithTransform(new TransformPipeline().RandomCrop(32, padding: 4).RandomHorizontalFlip());
+    /// </code>
+    /// torchvision sets a dataset's <c>transform</c> the same way (one transform per dataset, replaced by assignment).
+    /// </remarks>
+    /// <param name="transform">The transforms; <c>new TransformPipeline()</c> for none.</param>
+    /// <returns>A new dataset over the same samples (or this one, when there is nothing to apply).</returns>
+    public virtual Dataset WithTransform(TransformPipeline transform)
+    {
+        ArgumentNullException.ThrowIfNull(transform);
+        return transform.Steps.Count == 0 ? this : new TransformDataset(this, transform);
+    }
+
     /// <summary>Throws a clear error for an index outside [0, Count).</summary>
     protected long CheckIndex(long index)
     {

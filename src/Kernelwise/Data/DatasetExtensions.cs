@@ -1,7 +1,10 @@
 
 namespace Kernelwise.Data;
 
-/// <summary>Fluent helpers on any <see cref="Dataset"/>: subsets, concatenation, seeded random splits, transforms and loader defaults.</summary>
+/// <summary>
+/// Fluent helpers on any <see cref="Dataset"/>: subsets, concatenation, seeded random splits and loader defaults
+/// (transforms: <see cref="Dataset.WithTransform"/>).
+/// </summary>
 public static class DatasetExtensions
 {
     /// <summary>The samples at <paramref name="indices"/> (PyTorch's <c>Subset</c>); no data is copied.</summary>
@@ -32,7 +35,7 @@ public static class DatasetExtensions
                 $"Invalid value for argument lengths. Expected non-negative sizes adding up to the dataset's {dataset.Count} samples. Received lengths=[{string.Join(", ", lengths)}].",
                 nameof(lengths));
         }
-        var order = Permutation(dataset.Count, seed ?? Random.Shared.Next());
+        var order = SeededShuffle.Permutation(dataset.Count, seed ?? Random.Shared.Next());
         var parts = new Subset[lengths.Count];
         long start = 0;
         for (int k = 0; k < lengths.Count; k++)
@@ -65,12 +68,6 @@ public static class DatasetExtensions
         return dataset.RandomSplit(lengths, seed);
     }
 
-    /// <summary>
-    /// This dataset with <paramref name="transform"/> applied to every input; inputs must be images [C, H, W] with 1, 3
-    /// or 4 channels and values in [0, 1] (as Fashion-MNIST's or CIFAR-10's). See <see cref="TransformDataset"/>.
-    /// </summary>
-    public static TransformDataset WithTransform(this Dataset dataset, TransformPipeline transform) => new(dataset, transform);
-
     /// <summary>Sets the dataset's loader defaults (<see cref="Dataset.LoaderOptions"/>) and returns it, for chaining.</summary>
     /// <param name="dataset">The dataset.</param>
     /// <param name="numWorkers">Worker threads (0: none).</param>
@@ -82,16 +79,4 @@ public static class DatasetExtensions
         return dataset;
     }
 
-    private static long[] Permutation(long n, int seed)
-    {
-        var order = new long[n];
-        for (long i = 0; i < n; i++) order[i] = i;
-        var rng = new Random(seed);
-        for (long i = n - 1; i > 0; i--)
-        {
-            long j = rng.NextInt64(i + 1);
-            (order[i], order[j]) = (order[j], order[i]);
-        }
-        return order;
-    }
 }

@@ -38,6 +38,16 @@ public sealed class Subset : Dataset
 
     internal override IEnumerable<Dataset> Sources => new[] { Dataset };
 
+    /// <summary>
+    /// The same indices into the underlying dataset with <paramref name="transform"/> attached to it (replacing its
+    /// transform). See <see cref="Kernelwise.Data.Dataset.WithTransform"/>.
+    /// </summary>
+    public override Subset WithTransform(TransformPipeline transform)
+    {
+        ArgumentNullException.ThrowIfNull(transform);
+        return new Subset(Dataset.WithTransform(transform), _indices);
+    }
+
     /// <inheritdoc />
     public override (Tensor Input, Tensor Target) GetExample(long index) => Dataset.GetExample(_indices[CheckIndex(index)]);
 

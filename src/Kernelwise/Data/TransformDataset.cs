@@ -10,6 +10,7 @@ namespace Kernelwise.Data;
 /// Applies a <see cref="TransformPipeline"/> to the inputs of an in-memory image dataset — for example random crops and
 /// flips on CIFAR-10, or rotations on Fashion-MNIST. Each input [C, H, W] (C = 1, 3 or 4; values in [0, 1]) is turned
 /// into an 8-bit image, transformed, and turned back into float32 [C', H', W']; targets pass through unchanged.
+/// Usually made by <see cref="Dataset.WithTransform"/>.
 /// </summary>
 /// <remarks>
 /// Random steps draw from (seed, epoch, sample index) like every Kernelwise transform, so a <see cref="DataLoader"/>
@@ -40,6 +41,12 @@ public sealed class TransformDataset : Dataset
     public override long Count => Source.Count;
 
     internal override IEnumerable<Dataset> Sources => new[] { Source };
+
+    /// <summary>
+    /// <see cref="Source"/> with <paramref name="transform"/> instead of <see cref="Transform"/> (transforms replace, they
+    /// do not stack); an empty pipeline gives back the untransformed samples. See <see cref="Dataset.WithTransform"/>.
+    /// </summary>
+    public override Dataset WithTransform(TransformPipeline transform) => Source.WithTransform(transform);
 
     /// <inheritdoc />
     public override (Tensor Input, Tensor Target) GetExample(long index) => GetExample(index, BatchContext.Default);

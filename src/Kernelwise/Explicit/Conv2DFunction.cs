@@ -33,10 +33,15 @@ internal sealed class Conv2DFunction : autograd.SingleTensorFunction<Conv2DFunct
     private const string WantedKey = "wanted";
 
     /// <summary>
-    /// Target number of values in one chunk's column matrix (K × B·L); at least one sample per chunk. Large enough for
-    /// efficient matrix products, small enough to stay in the processor's caches.
+    /// Target number of values in one chunk's column matrix (K × B·L); at least one sample per chunk:
+    /// <see cref="ChunkElementsSetting"/> when set, else 2¹⁹ (2 MB in float32) on one libtorch thread — the column
+    /// matrix then stays in the processor's L2/L3 caches between im2col and the matrix products — and 2²¹ on several,
+    /// where fewer, larger operations wait less at libtorch's thread barriers (see docs/explicit-conv.md, "Speed").
     /// </summary>
-    internal static long ChunkElements { get; set; } = 1L << 21;
+    internal static long ChunkElements => ChunkElementsSetting ?? (get_num_threads() > 1 ? 1L << 21 : 1L << 19);
+
+    /// <summary>A chunk size chosen by a test or benchmark; null for the default.</summary>
+    internal static long? ChunkElementsSetting { get; set; }
 
     /// <inheritdoc />
     public override string Name => "ExplicitConv2D";
@@ -79,6 +84,9 @@ internal sealed class Conv2DFunction : autograd.SingleTensorFunction<Conv2DFunct
         var y = empty(g.OutputShape, dtype: x.dtype, device: x.device);
         long chunk = SamplesPerChunk(g);
         using var weights = w.reshape(f, kg); // row f: the taps of filter f, in (c, i, j) order
+        // The same matrix stored column by column: the matrix product copies W in columns of 8 filters per tap, which
+        // this layout turns into contiguous reads (one copy of F·K_g values per call, not per chunk).
+        using var weightsByColumn = weights.t().contiguous().t();
         using var bias = b?.reshape(1, f, 1);
         for (long n0 = 0; n0 < g.Batch; n0 += chunk)
         {
@@ -91,7 +99,7 @@ internal sealed class Conv2DFunction : autograd.SingleTensorFunction<Conv2DFunct
             var outputs = y.narrow(0, n0, count).view(count, f, l);
             var product = count == 1 ? outputs.view(f, l) : workspace.Rent(Slot.Product, f, count * l);
             for (long group = 0; group < g.Groups; group++)
-                product.narrow(0, group * fg, fg).addmm_(weights.narrow(0, group * fg, fg), columns.narrow(0, group * kg, kg), beta: 0);
+                MatrixProduct.Multiply(product.narrow(0, group * fg, fg), weightsByColumn.narrow(0, group * fg, fg), columns.narrow(0, group * kg, kg), accumulate: false);
             if (count > 1) outputs.permute(1, 0, 2).copy_(product.view(f, count, l)); // [F, B, L] → [B, F, L]
             if (bias is not null) outputs.add_(bias);
         }
@@ -130,8 +138,8 @@ internal sealed class Conv2DFunction : autograd.SingleTensorFunction<Conv2DFunct
                 rows.view(f, count, g.OutHeight, g.OutWidth).copy_(gradient);
                 for (long group = 0; group < g.Groups; group++)
                 {
-                    dw.narrow(0, group * fg, fg).addmm_(rows.narrow(0, group * fg, fg), columns.narrow(0, group * kg, kg).t(),
-                        beta: n0 == 0 ? 0 : 1);
+                    MatrixProduct.MultiplyTransposed(dw.narrow(0, group * fg, fg), rows.narrow(0, group * fg, fg), columns.narrow(0, group * kg, kg),
+                        accumulate: n0 > 0);
                 }
             }
             if (dx is not null)
@@ -155,7 +163,7 @@ internal sealed class Conv2DFunction : autograd.SingleTensorFunction<Conv2DFunct
                 var columnGradient = workspace.Rent(Slot.ColumnGradient, g.PatchLength, source.shape[1]);
                 for (long group = 0; group < g.Groups; group++)
                 {
-                    columnGradient.narrow(0, group * kg, kg).addmm_(weights.narrow(0, group * fg, fg).t(), source.narrow(0, group * fg, fg), beta: 0);
+                    MatrixProduct.Multiply(columnGradient.narrow(0, group * kg, kg), weights.narrow(0, group * fg, fg).t(), source.narrow(0, group * fg, fg), accumulate: false);
                 }
                 var target = dx.narrow(0, n0, count);
                 if (!g.IsPadded)

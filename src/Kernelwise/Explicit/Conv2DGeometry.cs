@@ -122,12 +122,12 @@ internal sealed record Conv2DGeometry(
         if (values is null || values.Length == 0) return minimum == 0 ? (0, 0) : (1, 1);
         if (values.Length > 2)
             throw new ArgumentException($"Invalid value for argument {name} of {Where}. Expected one value or two (height, width). Received {name}=[{string.Join(", ", values)}].", name);
-        long a = values[0], b = values.Length == 2 ? values[1] : values[0];
-        if (a < minimum || b < minimum)
+        long first = values[0], second = values.Length == 2 ? values[1] : values[0];
+        if (first < minimum || second < minimum)
         {
             string rule = minimum == 0 ? "values of 0 or more" : "strictly positive values";
             throw new ArgumentOutOfRangeException(name, $"Invalid value for argument {name} of {Where}. Expected {rule}. Received {name}=[{string.Join(", ", values)}].");
         }
-        return (a, b);
+        return (first, second);
     }
 }

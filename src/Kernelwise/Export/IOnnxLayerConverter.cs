@@ -7,7 +7,7 @@ namespace Kernelwise.Export;
 /// Emits the ONNX nodes that compute one kind of layer. Converters are registered by exact layer type in
 /// <see cref="OnnxConverterRegistry"/>; supporting a new layer is adding one converter.
 /// </summary>
-internal interface IOnnxLayerConverter
+public interface IOnnxLayerConverter
 {
     /// <summary>
     /// Appends the nodes computing <paramref name="layer"/> to the graph and returns the name of the value holding its
@@ -22,7 +22,7 @@ internal interface IOnnxLayerConverter
 }
 
 /// <summary>A converter for layers of type <typeparamref name="TLayer"/>.</summary>
-internal abstract class OnnxLayerConverter<TLayer> : IOnnxLayerConverter where TLayer : Layer
+public abstract class OnnxLayerConverter<TLayer> : IOnnxLayerConverter where TLayer : Layer
 {
     string IOnnxLayerConverter.Convert(OnnxConversionContext context, Layer layer, nn.Module module, string input, Shape inputShape)
         => Convert(context, (TLayer)layer, module, input, inputShape);

@@ -8,11 +8,11 @@ namespace Kernelwise.Export;
 /// What a converter works with: the graph under construction, the registry (to convert nested layers of composite
 /// layers), and helpers to read a layer's weights and to emit activations.
 /// </summary>
-internal sealed class OnnxConversionContext
+public sealed class OnnxConversionContext
 {
     private readonly Dictionary<float, string> _scalars = new();
 
-    public OnnxConversionContext(OnnxGraphBuilder graph, OnnxConverterRegistry converters)
+    internal OnnxConversionContext(OnnxGraphBuilder graph, OnnxConverterRegistry converters)
     {
         Graph = graph;
         Converters = converters;
@@ -22,7 +22,7 @@ internal sealed class OnnxConversionContext
     public OnnxGraphBuilder Graph { get; }
 
     /// <summary>The converters, by layer type.</summary>
-    public OnnxConverterRegistry Converters { get; }
+    internal OnnxConverterRegistry Converters { get; }
 
     /// <summary>Converts one layer with the converter registered for its type.</summary>
     public string ConvertLayer(Layer layer, nn.Module module, string input, Shape inputShape)
@@ -37,7 +37,7 @@ internal sealed class OnnxConversionContext
     /// children of <paramref name="container"/> named after the layers (how <c>Sequential.CreateModule</c> builds them).
     /// Returns the last output and its shape.
     /// </summary>
-    public (string Output, Shape Shape) ConvertSequence(IReadOnlyList<Layer> layers, nn.Module container, string input, Shape inputShape)
+    internal (string Output, Shape Shape) ConvertSequence(IReadOnlyList<Layer> layers, nn.Module container, string input, Shape inputShape)
     {
         var modules = container.named_children().ToDictionary(c => c.name, c => c.module, StringComparer.Ordinal);
         string value = input;
@@ -60,7 +60,7 @@ internal sealed class OnnxConversionContext
     /// Converts a graph: each node in graph order, single-input layers through their converter and merge layers through
     /// their merge converter. <paramref name="inputs"/> holds one ONNX value per graph input; returns one per output.
     /// </summary>
-    public IReadOnlyList<string> ConvertGraph(LayerGraph graph, nn.Module container, IReadOnlyList<string> inputs)
+    internal IReadOnlyList<string> ConvertGraph(LayerGraph graph, nn.Module container, IReadOnlyList<string> inputs)
     {
         var modules = container.named_children().ToDictionary(c => c.name, c => c.module, StringComparer.Ordinal);
         var values = new Dictionary<SymbolicTensor, string>();

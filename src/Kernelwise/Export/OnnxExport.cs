@@ -62,6 +62,18 @@ public static class OnnxExport
         stream.Write(ToOnnxBytes(model, options));
     }
 
+    /// <summary>
+    /// Registers the ONNX converter for a layer type of your own (exactly that type), so models holding it export.
+    /// Register once, before exporting; a second registration for the same type replaces the first.
+    /// </summary>
+    /// <typeparam name="TLayer">The layer type.</typeparam>
+    /// <param name="converter">Writes the layer's ONNX nodes (see docs/custom-layers.md).</param>
+    public static void RegisterConverter<TLayer>(OnnxLayerConverter<TLayer> converter) where TLayer : Layers.Layer
+    {
+        ArgumentNullException.ThrowIfNull(converter);
+        lock (OnnxConverterRegistry.Default) OnnxConverterRegistry.Default.Register(converter);
+    }
+
     /// <summary>The ONNX model of <paramref name="model"/> as bytes (for an in-memory <c>InferenceSession</c>, say).</summary>
     /// <exception cref="OnnxExportException">A layer cannot be exported.</exception>
     public static byte[] ToOnnxBytes(this Model model, OnnxExportOptions? options = null)

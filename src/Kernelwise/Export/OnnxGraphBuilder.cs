@@ -13,15 +13,15 @@ namespace Kernelwise.Export;
 /// Value names are derived from the layer's name (<c>conv2d/Conv</c>, <c>conv2d.weight</c>), so a graph viewer such as
 /// Netron shows the model's own layer names. Names are made unique with a numeric suffix when needed.
 /// </remarks>
-internal sealed class OnnxGraphBuilder
+public sealed class OnnxGraphBuilder
 {
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
 
     /// <summary>The graph under construction.</summary>
-    public GraphProto Graph { get; } = new();
+    internal GraphProto Graph { get; } = new();
 
     /// <summary>Reserves <paramref name="name"/> (or, if taken, the first free <c>name_1</c>, <c>name_2</c>, ...).</summary>
-    public string UniqueName(string name)
+    internal string UniqueName(string name)
     {
         if (_names.Add(name)) return name;
         for (int i = 1; ; i++)
@@ -90,7 +90,7 @@ internal sealed class OnnxGraphBuilder
     /// <paramref name="to"/>, a name the caller reserved with <see cref="UniqueName"/>.
     /// </summary>
     /// <returns>False when no node produces <paramref name="from"/> (it is the graph input or an initializer).</returns>
-    public bool RenameNodeOutput(string from, string to)
+    internal bool RenameNodeOutput(string from, string to)
     {
         var node = Graph.Node.LastOrDefault(n => n.Output.Contains(from));
         if (node is null) return false;

@@ -44,7 +44,7 @@ public sealed class ModelSummary
     }
 
     /// <summary>The same summary with other rows (e.g. frozen layers counted as non-trainable).</summary>
-    public ModelSummary WithRows(IReadOnlyList<LayerDescription> rows) => new(Name, Inputs, rows, PyTorchParameterCount);
+    public ModelSummary WithRows(IReadOnlyList<LayerDescription> rows, long? pytorchParameterCount = null) => new(Name, Inputs, rows, pytorchParameterCount ?? PyTorchParameterCount);
 
     /// <summary>The (first) input shape.</summary>
     public Shape Input { get; }

@@ -28,7 +28,7 @@ public class Model : Trainer
 {
     private readonly GraphModule _network;
     private readonly HashSet<string> _frozen = new(StringComparer.Ordinal);
-    private readonly ModelSummary _summary;
+    private ModelSummary _summary;
 
     /// <summary>A functional model from one input to one output; the weights are created on <paramref name="device"/> (<see cref="ComputeDevice.Auto"/> by default).</summary>
     public Model(Input input, SymbolicTensor output, string name = "model", ComputeDevice? device = null)
@@ -63,11 +63,42 @@ public class Model : Trainer
             foreach (var b in _network.buffers()) b.DetachFromDisposeScope();
         }
         if (Device.IsCuda) _network.to(Device.ToTorch());
+        _summary = CountFromModules(_summary, _network);
         InputNames = graph.Inputs.Select(i => i.Name).ToArray();
         InputShapes = graph.Inputs.Select(i => i.Shape).ToArray();
         OutputNames = graph.Outputs.Select(o => o.ProducerName).ToArray();
         OutputShapes = graph.Outputs.Select(o => o.Shape).ToArray();
     }
+
+    /// <summary>
+    /// A layer that does not count its parameters by arithmetic (a user's layer without a <c>CountParameters</c>
+    /// override) gets the count of the module it created: parameters that require gradients are trainable, the rest
+    /// and the buffers are not.
+    /// </summary>
+    private static ModelSummary CountFromModules(ModelSummary summary, GraphModule network)
+    {
+        var modules = network.named_children().ToDictionary(c => c.name, c => c.module, StringComparer.Ordinal);
+        bool changed = false;
+        var rows = summary.Rows.Select(row =>
+        {
+            if (row.Depth != 0 || row.Parameters.Total != 0 || CountsItself(row.Layer.GetType()) || !modules.TryGetValue(row.Layer.Name, out var module)) return row;
+            long trainable = 0, frozen = 0;
+            foreach (var p in module.parameters())
+            {
+                if (p.requires_grad) trainable += p.numel();
+                else frozen += p.numel();
+            }
+            foreach (var b in module.buffers()) frozen += b.numel();
+            if (trainable + frozen == 0) return row;
+            changed = true;
+            return row with { Parameters = new ParameterCount(trainable, frozen) };
+        }).ToList();
+        return changed ? summary.WithRows(rows, rows.Where(r => r.Depth == 0).Sum(r => r.Parameters.Trainable)) : summary;
+    }
+
+    private static bool CountsItself(Type layerType)
+        => layerType.GetMethod(nameof(Layer.CountParameters), new[] { typeof(Shape) })!.DeclaringType != typeof(Layer)
+           || layerType.Assembly == typeof(Layer).Assembly;
 
     private static LayerGraph NamedGraph(IReadOnlyList<Input> inputs, IReadOnlyList<SymbolicTensor> outputs, string name)
     {
@@ -193,6 +224,10 @@ public class Model : Trainer
         return groups;
     }
 
+    /// <summary>Compiles from a model archive's compile configuration (losses and metrics per output, in output order).</summary>
+    internal void CompileFrom(Optimizer optimizer, IReadOnlyList<Loss?> losses, IReadOnlyList<double> lossWeights, IReadOnlyList<IReadOnlyList<Metric>> metrics)
+        => CompileCore(optimizer, losses, lossWeights, metrics);
+
     private void CheckOutputNames(IEnumerable<string> names, string argument)
     {
         foreach (var n in names)
@@ -201,6 +236,38 @@ public class Model : Trainer
                 throw new ArgumentException($"Model '{Name}' has no output named '{n}'. Its outputs are: {string.Join(", ", OutputNames)}.", argument);
         }
     }
+
+    // ---------------------------------------------------------------- archives
+
+    /// <summary>What the model archive records besides the architecture and weights: class names, image preprocessing, a description.</summary>
+    public ModelMetadata Metadata
+    {
+        get => _metadata;
+        set => _metadata = value ?? throw new ArgumentNullException(nameof(value));
+    }
+
+    private ModelMetadata _metadata = new();
+
+    /// <summary>
+    /// Saves the whole model to a model archive (<c>.kwmodel</c>, one zip file), atomically: the architecture as
+    /// versioned JSON, the weights as safetensors, the compile configuration, the <see cref="Metadata"/>, and with
+    /// <paramref name="includeOptimizer"/> the optimizer's state. <see cref="Load"/> rebuilds it with no code. Layers of
+    /// your own must be registered with <see cref="ModelArchive.Register{T}"/>; a <see cref="Lambda"/> layer cannot be saved.
+    /// </summary>
+    /// <exception cref="Formats.ModelArchiveException">A layer, loss or metric cannot be saved; the message names it and says why.</exception>
+    public void Save(string path, bool includeOptimizer = false) => ModelArchive.Write(this, path, includeOptimizer);
+
+    /// <summary>
+    /// Rebuilds a model from a model archive written by <see cref="Save"/> — architecture, weights, metadata and (with
+    /// <paramref name="compile"/>) the optimizer, losses and metrics, and the optimizer's state when saved. Needs no code
+    /// of the model's author; a layer type of your own must be registered with <see cref="ModelArchive.Register{T}"/> first.
+    /// Loading never runs code from the file.
+    /// </summary>
+    /// <param name="path">The archive.</param>
+    /// <param name="device">Where the weights go (<see cref="ComputeDevice.Auto"/> by default).</param>
+    /// <param name="compile">Whether to compile with the saved configuration (when the archive has one).</param>
+    /// <exception cref="Formats.ModelArchiveException">The file is damaged, from a newer format, or names an unknown type; the message names the file and the entry.</exception>
+    public static Model Load(string path, ComputeDevice? device = null, bool compile = true) => ModelArchive.Read(path, device, compile);
 
     // ---------------------------------------------------------------- summary and freezing
 

@@ -5,8 +5,9 @@ using System.Runtime.InteropServices;
 namespace Kernelwise.Platform;
 
 /// <summary>
-/// Process-wide native settings Kernelwise applies once, when the library is first used: today the C allocator
-/// policy on Linux (see <see cref="AllocatorPolicy"/> and docs/performance.md).
+/// Process-wide native settings Kernelwise applies once, when the library is first used: loading TorchSharp's native
+/// library wherever Kernelwise is referenced from (see <see cref="EnsureNativeLibraries"/>), and the C allocator policy
+/// on Linux (see <see cref="AllocatorPolicy"/> and docs/performance.md).
 /// </summary>
 /// <remarks>
 /// <para>

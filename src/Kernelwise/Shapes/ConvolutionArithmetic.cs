@@ -9,6 +9,8 @@ namespace Kernelwise.Shapes;
 /// <item>"Same" padding (TensorFlow's rule): output ⌈n / s⌉, total padding max((out − 1)s + d(k − 1) + 1 − n, 0),
 /// split with the odd element at the end.</item>
 /// </list>
+/// Layers resolve their <see cref="Padding"/> through <see cref="ResolvePadding"/> (convolution and pooling) and
+/// <see cref="ResolveTransposedCropping"/> (transposed convolution), nowhere else.
 /// </summary>
 public static class ConvolutionArithmetic
 {
@@ -65,24 +67,83 @@ public static class ConvolutionArithmetic
     }
 
     /// <summary>
-    /// Resolves a layer's padding into (before, after) amounts per spatial dimension of <paramref name="spatial"/>:
-    /// TensorFlow's rule for <see cref="PaddingMode.Same"/> (see <see cref="SamePadding"/>), the explicit symmetric
-    /// amounts otherwise (zeros for <see cref="PaddingMode.Valid"/>).
+    /// The one resolution of a convolution's or pooling layer's <see cref="Padding"/> into (before, after) amounts per
+    /// spatial dimension of an input of spatial size <paramref name="spatial"/>: nothing for
+    /// <see cref="PaddingMode.Valid"/>, the explicit symmetric amounts for <see cref="PaddingMode.Explicit"/>, and
+    /// TensorFlow's rule for <see cref="PaddingMode.Same"/> (see <see cref="SamePadding"/>: output ⌈n / s⌉, the odd
+    /// element after). Every convolution (plain, depthwise, separable) and pooling layer resolves its padding here.
     /// </summary>
-    public static (int[] Before, int[] After) ResolvePadding(PaddingMode mode, int[] explicitAmounts, int[] spatial, int[] kernel, int[] strides, int[] dilation)
+    /// <param name="padding">The layer's padding.</param>
+    /// <param name="spatial">Input size per spatial dimension.</param>
+    /// <param name="kernel">Kernel (or pool) size per spatial dimension.</param>
+    /// <param name="strides">Stride per spatial dimension.</param>
+    /// <param name="dilation">Dilation per spatial dimension; ones when null (pooling).</param>
+    public static (int[] Before, int[] After) ResolvePadding(Padding padding, int[] spatial, int[] kernel, int[] strides, int[]? dilation = null)
     {
         ArgumentNullException.ThrowIfNull(spatial);
         int rank = spatial.Length;
+        dilation ??= Enumerable.Repeat(1, rank).ToArray();
+        CheckRank(rank, kernel, strides, dilation);
+        var explicitAmounts = ExplicitPadding(padding, rank, "ConvolutionArithmetic.ResolvePadding");
         var before = new int[rank];
         var after = new int[rank];
         for (int i = 0; i < rank; i++)
         {
-            if (mode == PaddingMode.Same)
+            if (padding.Mode == PaddingMode.Same)
                 (before[i], after[i]) = SamePadding(spatial[i], kernel[i], strides[i], dilation[i]);
-            else if (mode == PaddingMode.Explicit)
+            else
                 before[i] = after[i] = explicitAmounts[i];
         }
         return (before, after);
+    }
+
+    /// <summary>
+    /// The one resolution of a transposed convolution's <see cref="Padding"/> into the amounts cropped from the start
+    /// and the end of its full output ((n − 1)s + d(k − 1) + 1 values) per spatial dimension: nothing for
+    /// <see cref="PaddingMode.Valid"/>, p at both ends for explicit amounts p, and
+    /// <see cref="TransposedSameCropping"/> for <see cref="PaddingMode.Same"/> (output n·s; a negative end crop extends).
+    /// </summary>
+    /// <param name="padding">The layer's padding.</param>
+    /// <param name="kernel">Kernel size per spatial dimension.</param>
+    /// <param name="strides">Stride per spatial dimension.</param>
+    /// <param name="dilation">Dilation per spatial dimension; ones when null.</param>
+    public static (int[] Before, int[] After) ResolveTransposedCropping(Padding padding, int[] kernel, int[] strides, int[]? dilation = null)
+    {
+        ArgumentNullException.ThrowIfNull(kernel);
+        int rank = kernel.Length;
+        dilation ??= Enumerable.Repeat(1, rank).ToArray();
+        CheckRank(rank, kernel, strides, dilation);
+        var explicitAmounts = ExplicitPadding(padding, rank, "ConvolutionArithmetic.ResolveTransposedCropping");
+        var before = new int[rank];
+        var after = new int[rank];
+        for (int i = 0; i < rank; i++)
+        {
+            if (padding.Mode == PaddingMode.Same)
+                (before[i], after[i]) = TransposedSameCropping(kernel[i], strides[i], dilation[i]);
+            else
+                before[i] = after[i] = explicitAmounts[i];
+        }
+        return (before, after);
+    }
+
+    /// <summary>
+    /// The explicit amounts of <paramref name="padding"/> for <paramref name="rank"/> spatial dimensions (one value
+    /// broadcast, or one per dimension, each 0 or more), zeros unless the padding is explicit. Layers call it in their
+    /// constructor, so that a bad amount is reported naming the layer type.
+    /// </summary>
+    internal static int[] ExplicitPadding(Padding padding, int rank, string layerType)
+        => padding.Mode == PaddingMode.Explicit ? padding.Amounts.Expand(rank, "padding", layerType, minimum: 0) : new int[rank];
+
+    private static void CheckRank(int rank, int[] kernel, int[] strides, int[] dilation)
+    {
+        ArgumentNullException.ThrowIfNull(kernel);
+        ArgumentNullException.ThrowIfNull(strides);
+        ArgumentNullException.ThrowIfNull(dilation);
+        if (kernel.Length != rank || strides.Length != rank || dilation.Length != rank)
+        {
+            throw new ArgumentException(
+                $"Expected one kernel size, stride and dilation per spatial dimension ({rank}). Received kernel=[{string.Join(", ", kernel)}], strides=[{string.Join(", ", strides)}], dilation=[{string.Join(", ", dilation)}].");
+        }
     }
 
     /// <summary>

@@ -52,7 +52,8 @@ internal static class ZooBuilder
         {
             int ceil = Shapes.ConvolutionArithmetic.OutputSize(n, kernel, stride, ceilMode: true);
             int floor = Shapes.ConvolutionArithmetic.OutputSize(n, kernel, stride);
-            var (before, after) = Shapes.ConvolutionArithmetic.SamePadding(n, kernel, stride);
+            var (b, a) = Shapes.ConvolutionArithmetic.ResolvePadding(Padding.Same, new[] { n }, new[] { kernel }, new[] { stride });
+            int before = b[0], after = a[0];
             int same = Shapes.ConvolutionArithmetic.OutputSize(n, kernel, stride, before, after);
             Padding p;
             if (ceil == floor) p = Padding.Valid;

@@ -51,19 +51,19 @@ public class ExplicitConvolutionTests
         {
             var rng = new Random(20261128);
             manual_seed(1);
-            long saved = Conv2DFunction.ChunkElements;
+            var saved = Conv2DFunction.ChunkElementsSetting;
             try
             {
                 for (int t = 0; t < 250; t++)
                 {
                     var c = ConvolutionCase.Random(rng);
-                    Conv2DFunction.ChunkElements = ChunkFor(c, rng);
+                    Conv2DFunction.ChunkElementsSetting = ChunkFor(c, rng);
                     CompareWithLibtorch(c, ScalarType.Float64, rtol: 1e-9, atol: 1e-10);
                 }
             }
             finally
             {
-                Conv2DFunction.ChunkElements = saved;
+                Conv2DFunction.ChunkElementsSetting = saved;
             }
         }
 
@@ -72,19 +72,54 @@ public class ExplicitConvolutionTests
         {
             var rng = new Random(7);
             manual_seed(2);
-            long saved = Conv2DFunction.ChunkElements;
+            var saved = Conv2DFunction.ChunkElementsSetting;
             try
             {
                 for (int t = 0; t < 60; t++)
                 {
                     var c = ConvolutionCase.Random(rng);
-                    Conv2DFunction.ChunkElements = ChunkFor(c, rng);
+                    Conv2DFunction.ChunkElementsSetting = ChunkFor(c, rng);
                     CompareWithLibtorch(c, ScalarType.Float32, rtol: 1e-4, atol: 1e-5);
                 }
             }
             finally
             {
-                Conv2DFunction.ChunkElements = saved;
+                Conv2DFunction.ChunkElementsSetting = saved;
+            }
+        }
+
+        [Fact]
+        public void Should_MatchLibtorch_When_TheVectorKernelsAndRowLoopsRunOnOneAndTwoThreads()
+        {
+            // The float32 CPU path (own matrix products, im2col and col2im loops) switched on whatever the processor, on
+            // random configurations and on the benchmarked layer, whose chunks are large enough to be split over threads.
+            bool savedKernels = MatrixProduct.UseVectorKernels;
+            int savedThreads = get_num_threads();
+            var savedChunk = Conv2DFunction.ChunkElementsSetting;
+            MatrixProduct.UseVectorKernels = true;
+            try
+            {
+                foreach (int threads in new[] { 1, 2 })
+                {
+                    set_num_threads(threads);
+                    var rng = new Random(30 + threads);
+                    manual_seed(30 + threads);
+                    for (int t = 0; t < 30; t++)
+                    {
+                        var c = ConvolutionCase.Random(rng);
+                        Conv2DFunction.ChunkElementsSetting = ChunkFor(c, rng);
+                        CompareWithLibtorch(c, ScalarType.Float32, rtol: 1e-4, atol: 1e-5);
+                    }
+                    Conv2DFunction.ChunkElementsSetting = null;
+                    var large = new ConvolutionCase(8, 32, 64, 1, 14, 14, 5, 5, new long[] { 1, 1 }, new long[] { 2, 2 }, new long[] { 1, 1 }, true, true);
+                    CompareWithLibtorch(large, ScalarType.Float32, rtol: 1e-4, atol: 1e-4);
+                }
+            }
+            finally
+            {
+                MatrixProduct.UseVectorKernels = savedKernels;
+                set_num_threads(savedThreads);
+                Conv2DFunction.ChunkElementsSetting = savedChunk;
             }
         }
 

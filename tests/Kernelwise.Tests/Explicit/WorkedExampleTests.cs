@@ -5,7 +5,7 @@ namespace Kernelwise.Tests.Explicit;
 
 /// <summary>
 /// The chapter's worked example: a 3×3 input X convolved (cross-correlated, as in every deep-learning library) with a
-/// 2×2 kernel W gives a 2×2 output Y, y_ij = Σ_ab w_ab·x_(i+a−1)(j+b−1) + b. With G = ∂L/∂Y given, every gradient is
+/// 2×2 kernel W gives a 2×2 output Y, y_ij = Σ_pq w_pq·x_(i+p−1)(j+q−1) + b. With G = ∂L/∂Y given, every gradient is
 /// a short sum the derivation spells out; each is checked here term by term (1-based indices as in the text).
 /// </summary>
 public class WorkedExampleTests
@@ -56,7 +56,7 @@ public class WorkedExampleTests
     public void Should_GiveEachWeightGradientAsTheSumOverOutputsOfGradientTimesTheInputUnderThatTap_When_Backward()
     {
         var r = Run(useExplicit: true);
-        // ∂L/∂w_ab = Σ_ij ∂L/∂y_ij · x_(i+a−1)(j+b−1): the kernel tap w_ab touched x at four places, once per output.
+        // ∂L/∂w_pq = Σ_ij ∂L/∂y_ij · x_(i+p−1)(j+q−1): the kernel tap w_pq touched x at four places, once per output.
         Assert.Equal(g(1, 1) * x(1, 1) + g(1, 2) * x(1, 2) + g(2, 1) * x(2, 1) + g(2, 2) * x(2, 2), r.DW[0, 0]); // ∂L/∂w11 = 9.5
         Assert.Equal(g(1, 1) * x(1, 2) + g(1, 2) * x(1, 3) + g(2, 1) * x(2, 2) + g(2, 2) * x(2, 3), r.DW[0, 1]); // ∂L/∂w12 = 12
         Assert.Equal(g(1, 1) * x(2, 1) + g(1, 2) * x(2, 2) + g(2, 1) * x(3, 1) + g(2, 2) * x(3, 2), r.DW[1, 0]); // ∂L/∂w21 = 17

@@ -10,6 +10,7 @@ public class OnnxConverterRegistryTests
     {
         var layerTypes = typeof(Layer).Assembly.GetTypes()
             .Where(t => t.IsPublic && !t.IsAbstract && typeof(Layer).IsAssignableFrom(t))
+            .Where(t => t != typeof(Lambda)) // holds a delegate: nothing to convert, and export says so
             .ToList();
 
         var missing = layerTypes.Where(t => OnnxConverterRegistry.Default.Find(t) is null).Select(t => t.FullName).ToList();

@@ -95,7 +95,8 @@ public class LayerTests
             Case(() => new Conv3DTranspose(4, 3, strides: (1, 2, 2), outputPadding: (0, 1, 2)), "outputPadding",
                 "Invalid value for argument outputPadding of Conv3DTranspose. Each output padding must be smaller than the stride or the dilation of its dimension. Received outputPadding=2 with strides=2 and dilation=1 in dimension width."),
             Case(() => new Conv2DTranspose(4, 3, strides: 2, padding: Padding.Same, outputPadding: 1), "outputPadding",
-                "Invalid value for argument outputPadding of Conv2DTranspose. Padding.Same fixes the output size at input·strides, so outputPadding must be 0 with it. Received outputPadding=1."),
+                "Invalid value for argument outputPadding of Conv2DTranspose. Padding.Same fixes the output size at input·strides, so outputPadding must be 0 with it. Received outputPadding=1. " +
+                "Keras's Conv2DTranspose accepts the pair and crops (dilated kernel) // 2 from each side instead; for its output size (n − 1)s + d(k − 1) + 1 − 2·(that crop) + output_padding, pass padding: 1, outputPadding: 1."),
             Case(() => new Conv3DTranspose(4, 3, outputPadding: -1), "outputPadding",
                 "Invalid value for argument outputPadding of Conv3DTranspose. Expected values of 0 or more. Received outputPadding=-1."),
             Case(() => new Conv2DTranspose(6, 3, groups: 4), "groups",

@@ -114,16 +114,48 @@ public class MetricTests
     }
 
     [Fact]
-    public void Should_MatchEvaluate_When_ComputedForAModel()
+    public void Should_MatchCountsAndF1ComputedByHand_When_ComputedForAModel()
     {
         manual_seed(7);
         using var data = SyntheticData.Blocks(50, seed: 7);
         using var model = TrainingHelpers.PlainNet().Build(ComputeDevice.Cpu).Compile(new Kernelwise.Adam(0.01), new Kernelwise.CrossEntropy(), new Accuracy(), new F1Score());
-        model.Fit(data, epochs: 2, batchSize: 16, verbose: 0);
+        model.Fit(data, epochs: 1, batchSize: 16, seed: 7, verbose: 0);
         var m = model.ConfusionMatrix(data, batchSize: 13);
         var result = model.Evaluate(data, batchSize: 7);
-        Assert.Equal(50, m.Total);
-        Assert.Equal(result["accuracy"], m.Accuracy, 12);
-        Assert.Equal(result["f1_score"], m.MacroF1, 12);
+
+        // By hand, from the model's outputs: the predicted class is the largest score; count, then F1 per class.
+        using var scores = model.Predict(data, batchSize: 50);
+        var targets = data.Targets.data<long>().ToArray();
+        int classes = (int)scores.shape[1];
+        var counts = new long[classes, classes];
+        for (int i = 0; i < targets.Length; i++)
+        {
+            var row = scores[i].data<float>().ToArray();
+            counts[targets[i], Array.IndexOf(row, row.Max())]++;
+        }
+        double f1Sum = 0, correct = 0;
+        int present = 0;
+        for (int c = 0; c < classes; c++)
+        {
+            long tp = counts[c, c], fn = 0, fp = 0;
+            for (int k = 0; k < classes; k++)
+            {
+                if (k == c) continue;
+                fn += counts[c, k];
+                fp += counts[k, c];
+            }
+            correct += tp;
+            if (tp + fn + fp == 0) continue;
+            present++;
+            f1Sum += 2.0 * tp / (2 * tp + fp + fn);
+        }
+        double f1 = f1Sum / present, accuracy = correct / targets.Length;
+        Assert.True(Math.Abs(f1 - accuracy) > 1e-4, $"the case cannot tell macro F1 ({f1}) from accuracy ({accuracy}); pick another seed");
+
+        Assert.Equal(counts, m.ToArray());
+        Assert.Equal(accuracy, m.Accuracy, 12);
+        Assert.Equal(accuracy, result["accuracy"], 12);
+        Assert.Equal(f1, m.MacroF1, 12);
+        Assert.Equal(f1, result["f1_score"], 12);
     }
 }

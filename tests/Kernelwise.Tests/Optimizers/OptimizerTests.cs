@@ -45,6 +45,60 @@ public class OptimizerTests
     }
 
     [Fact]
+    public void Should_FollowHeavyBallMomentum_When_SGD()
+    {
+        double lr = 0.1, mom = 0.8;
+        var p = (double[])Start.Clone();
+        var buf = new double[3];
+        for (int t = 0; t < Grads.Length; t++)
+            for (int i = 0; i < 3; i++)
+            {
+                double g = Grads[t][i];
+                buf[i] = t == 0 ? g : mom * buf[i] + g;
+                p[i] -= lr * buf[i];
+            }
+        AssertClose(p, Run(new SGD(lr, momentum: mom)));
+    }
+
+    /// <summary>Adam in doubles (PyTorch's form): L2 weight decay added to the gradient; with AMSGrad the largest second moment so far.</summary>
+    private static double[] AdamByHand(double lr, double b1, double b2, double eps, double wd, bool amsgrad)
+    {
+        var p = (double[])Start.Clone();
+        var m = new double[3];
+        var v = new double[3];
+        var vMax = new double[3];
+        for (int t = 1; t <= Grads.Length; t++)
+            for (int i = 0; i < 3; i++)
+            {
+                double g = Grads[t - 1][i] + wd * p[i];
+                m[i] = b1 * m[i] + (1 - b1) * g;
+                v[i] = b2 * v[i] + (1 - b2) * g * g;
+                vMax[i] = Math.Max(vMax[i], v[i]);
+                double mHat = m[i] / (1 - Math.Pow(b1, t)), vHat = (amsgrad ? vMax[i] : v[i]) / (1 - Math.Pow(b2, t));
+                p[i] -= lr * mHat / (Math.Sqrt(vHat) + eps);
+            }
+        return p;
+    }
+
+    [Fact]
+    public void Should_FollowAdamsRuleWithL2Decay_When_Adam()
+    {
+        AssertClose(AdamByHand(0.01, 0.9, 0.999, 1e-8, 0, amsgrad: false), Run(new Adam(0.01)));
+        AssertClose(AdamByHand(0.01, 0.8, 0.99, 1e-6, 0.1, amsgrad: false), Run(new Adam(0.01, beta1: 0.8, beta2: 0.99, epsilon: 1e-6, weightDecay: 0.1)));
+    }
+
+    [Fact]
+    public void Should_DivideByTheLargestSecondMomentSoFar_When_AMSGrad()
+    {
+        // β2 = 0.5 forgets fast: the second moment falls after the first step in element 2 (gradients −1, 0.7, 0.05),
+        // so AMSGrad's maximum differs from Adam's running value (checked, so the case can tell them apart).
+        var amsgrad = AdamByHand(0.1, 0.9, 0.5, 1e-8, 0, amsgrad: true);
+        var plain = AdamByHand(0.1, 0.9, 0.5, 1e-8, 0, amsgrad: false);
+        Assert.True(Math.Abs(amsgrad[2] - plain[2]) > 1e-3, $"AMSGrad {amsgrad[2]} and Adam {plain[2]} agree: the case cannot tell them apart");
+        AssertClose(amsgrad, Run(new Adam(0.1, beta2: 0.5, amsgrad: true)));
+    }
+
+    [Fact]
     public void Should_DecayWeightsIndependentlyOfTheGradient_When_AdamW()
     {
         double lr = 0.01, b1 = 0.9, b2 = 0.999, eps = 1e-8, wd = 0.1;

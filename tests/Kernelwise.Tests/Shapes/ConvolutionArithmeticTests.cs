@@ -1,3 +1,5 @@
+using Kernelwise;
+using Kernelwise.Layers;
 using Kernelwise.Shapes;
 
 namespace Kernelwise.Tests.Shapes;
@@ -83,5 +85,77 @@ public class ConvolutionArithmeticTests
                 else Assert.Equal(0, before);
             }
         }
+    }
+
+    public class ResolvePadding
+    {
+        [Fact]
+        public void Should_GiveZerosExplicitAmountsOrTheSameRule_When_GivenEachMode()
+        {
+            int[] spatial = { 8, 7 }, kernel = { 3, 3 }, strides = { 2, 2 };
+            Assert.Equal("[0, 0] / [0, 0]", Pairs(ConvolutionArithmetic.ResolvePadding(Padding.Valid, spatial, kernel, strides)));
+            Assert.Equal("[2, 2] / [2, 2]", Pairs(ConvolutionArithmetic.ResolvePadding(2, spatial, kernel, strides)));
+            Assert.Equal("[1, 2] / [1, 2]", Pairs(ConvolutionArithmetic.ResolvePadding((1, 2), spatial, kernel, strides)));
+            // Same, by hand: n = 8 → out 4, total 3·2 + 3 − 8 = 1 → (0, 1); n = 7 → out 4, total 3·2 + 3 − 7 = 2 → (1, 1).
+            Assert.Equal("[0, 1] / [1, 1]", Pairs(ConvolutionArithmetic.ResolvePadding(Padding.Same, spatial, kernel, strides)));
+            // Dilation 2 widens the kernel to 5: n = 5, stride 1 → total 4 → (2, 2).
+            Assert.Equal("[2] / [2]", Pairs(ConvolutionArithmetic.ResolvePadding(Padding.Same, new[] { 5 }, new[] { 3 }, new[] { 1 }, new[] { 2 })));
+        }
+
+        [Fact]
+        public void Should_CropTheFullOutput_When_ResolvingATransposedConvolution()
+        {
+            Assert.Equal("[0] / [0]", Pairs(ConvolutionArithmetic.ResolveTransposedCropping(Padding.Valid, new[] { 4 }, new[] { 2 })));
+            Assert.Equal("[1, 3] / [1, 3]", Pairs(ConvolutionArithmetic.ResolveTransposedCropping((1, 3), new[] { 4, 4 }, new[] { 2, 2 })));
+            // Same: k = 4, s = 2 → crop 2 → (1, 1); k = 3, s = 2 → crop 1 → (0, 1); k = 1, s = 3 → extend by 2 → (0, −2).
+            Assert.Equal("[1, 0, 0] / [1, 1, -2]", Pairs(ConvolutionArithmetic.ResolveTransposedCropping(Padding.Same, new[] { 4, 3, 1 }, new[] { 2, 2, 3 })));
+        }
+
+        [Fact]
+        public void Should_NameTheRule_When_TheArraysDisagreeInRank()
+        {
+            var e = Assert.Throws<ArgumentException>(() => ConvolutionArithmetic.ResolvePadding(Padding.Same, new[] { 8, 8 }, new[] { 3 }, new[] { 1, 1 }));
+            Assert.StartsWith("Expected one kernel size, stride and dilation per spatial dimension (2). Received kernel=[3], strides=[1, 1], dilation=[1, 1].", e.Message);
+            var amounts = Assert.Throws<ArgumentException>(() => ConvolutionArithmetic.ResolvePadding((1, 2), new[] { 8, 8, 8 }, new[] { 3, 3, 3 }, new[] { 1, 1, 1 }));
+            Assert.Contains("Received padding=(1, 2)", amounts.Message);
+        }
+
+        /// <summary>Each layer family on an input of spatial size 8 × 7 (or 8), with the padding resolved by hand.</summary>
+        public static TheoryData<string, int[], int[]> Layers() => new()
+        {
+            // k 3, s 2, same: (0, 1) for 8, (1, 1) for 7.
+            { "Conv2D", new[] { 0, 1 }, new[] { 1, 1 } },
+            { "DepthwiseConv2D", new[] { 0, 1 }, new[] { 1, 1 } },
+            { "SeparableConv2D", new[] { 0, 1 }, new[] { 1, 1 } },
+            { "MaxPooling2D", new[] { 0, 1 }, new[] { 1, 1 } },
+            // k 3, dilation 2 (span 5), s 1, same on 8: total 4 → (2, 2).
+            { "Conv1D dilated", new[] { 2 }, new[] { 2 } },
+            // pool 2, s 2, explicit 1.
+            { "AveragePooling1D explicit", new[] { 1 }, new[] { 1 } },
+            // k 3, s 2, same transposed: crop 1 → (0, 1) in both dimensions (the input size does not matter).
+            { "Conv2DTranspose", new[] { 0, 0 }, new[] { 1, 1 } },
+        };
+
+        [Theory]
+        [MemberData(nameof(Layers))]
+        public void Should_ResolveEveryLayersPaddingByTheOneRule_When_Built(string layer, int[] before, int[] after)
+        {
+            var input2D = new Shape(3, 8, 7);
+            var input1D = new Shape(3, 8);
+            var resolved = layer switch
+            {
+                "Conv2D" => new Conv2D(4, 3, strides: 2, padding: Padding.Same).ResolvePadding(input2D),
+                "DepthwiseConv2D" => new DepthwiseConv2D(3, strides: 2, padding: Padding.Same).ResolvePadding(input2D),
+                "SeparableConv2D" => new SeparableConv2D(4, 3, strides: 2, padding: Padding.Same).ResolvePadding(input2D),
+                "MaxPooling2D" => new MaxPooling2D(3, strides: 2, padding: Padding.Same).ResolvePadding(input2D),
+                "Conv1D dilated" => new Conv1D(4, 3, padding: Padding.Same, dilation: 2).ResolvePadding(input1D),
+                "AveragePooling1D explicit" => new AveragePooling1D(2, padding: 1).ResolvePadding(input1D),
+                "Conv2DTranspose" => new Conv2DTranspose(4, 3, strides: 2, padding: Padding.Same).ResolveCropping(),
+                _ => throw new ArgumentException(layer),
+            };
+            Assert.Equal($"[{string.Join(", ", before)}] / [{string.Join(", ", after)}]", Pairs(resolved));
+        }
+
+        private static string Pairs((int[] Before, int[] After) p) => $"[{string.Join(", ", p.Before)}] / [{string.Join(", ", p.After)}]";
     }
 }

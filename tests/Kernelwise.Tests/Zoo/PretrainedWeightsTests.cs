@@ -75,11 +75,12 @@ public class PretrainedWeightsTests
         {
             var p = PretrainedWeights.ResNet18.Preprocessing;
 
-            Assert.Equal((256, 224), (p.ResizeSize, p.CropSize));
+            Assert.Equal((256, 224, 224, ColorMode.Rgb, ImageFit.ResizeAndCenterCrop), (p.ResizeSize, p.Width, p.Height, p.ColorMode, p.Fit));
             Assert.Equal([0.485, 0.456, 0.406], p.Mean);
             Assert.Equal([0.229, 0.224, 0.225], p.Std);
             Assert.Equal("Compose(Resize(size=256, interpolation=Bilinear), CenterCrop(size=(224, 224)), ToTensor(), Normalize(mean=[0.485, 0.456, 0.406], std=[0.229, 0.224, 0.225]))",
-                p.Evaluation().ToString());
+                p.ToPipeline().ToString());
+            Assert.Equal(p.ToPipeline().ToString(), TransformPipeline.ImageNet().ToString());
         }
 
         [Fact]
@@ -94,7 +95,7 @@ public class PretrainedWeightsTests
                 {
                     double imagenet = (raw - mean[c]) / std[c];
                     double transformed = imagenet * (std[c] / 0.5) + (mean[c] - 0.5) / 0.5;
-                    Assert.Equal(transformed, (raw - p.Mean[c]) / p.Std[c], 12);
+                    Assert.Equal(transformed, (raw - p.Mean![c]) / p.Std![c], 12);
                 }
             }
         }

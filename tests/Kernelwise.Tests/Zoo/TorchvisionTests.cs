@@ -157,16 +157,21 @@ public class TorchvisionTests
         }
 
         [Fact]
-        public void Should_AcceptAStateDictWithoutBatchCounters_When_OlderTorchvisionFile()
+        public void Should_LoadEveryOtherTensorAndKeepTheModelsCounters_When_AnOlderFileHasNoBatchCounters()
         {
+            using var source = ResNet.Create(18, numClasses: 10, inputChannels: 1, inputSize: 28, width: 8).Build(ComputeDevice.Cpu);
             using var model = ResNet.Create(18, numClasses: 10, inputChannels: 1, inputSize: 28, width: 8).Build(ComputeDevice.Cpu);
-            var state = Torchvision.ExportStateDict(model);
+            Randomize(source, 4); // counters 4
+            Randomize(model, 5);  // counters 5, every other tensor different from the source's
+            var state = Torchvision.ExportStateDict(source);
+            int counters = 0;
             try
             {
                 foreach (var key in state.Keys.Where(k => k.EndsWith(".num_batches_tracked", StringComparison.Ordinal)).ToList())
                 {
                     state.Remove(key, out var t);
                     t!.Dispose();
+                    counters++;
                 }
                 Torchvision.LoadStateDict(model, state);
             }
@@ -174,6 +179,23 @@ public class TorchvisionTests
             {
                 foreach (var t in state.Values) t.Dispose();
             }
+            Assert.True(counters > 0);
+            var loaded = model.Network.state_dict();
+            var expected = source.Network.state_dict();
+            int kept = 0;
+            foreach (var (key, value) in loaded)
+            {
+                if (key.EndsWith("num_batches_tracked", StringComparison.Ordinal))
+                {
+                    Assert.Equal(5L, value.item<long>()); // the model's own value stays, as PyTorch keeps it
+                    kept++;
+                }
+                else
+                {
+                    Assert.True(value.equal(expected[key]).all().item<bool>(), $"{key} was not loaded");
+                }
+            }
+            Assert.Equal(counters, kept);
         }
 
         [Fact]

@@ -8,8 +8,9 @@ namespace Kernelwise.Data;
 /// <summary>
 /// Reads IDX files, the format of MNIST and Fashion-MNIST: a big-endian header (magic number
 /// <c>0x000008DD</c> — two zero bytes, type code <c>0x08</c> for unsigned bytes, <c>DD</c> dimensions — then one
-/// 32-bit size per dimension) followed by the values, row-major. Files may be gzip-compressed; compression is
-/// recognised by the gzip magic bytes <c>1f 8b</c>, not by the file name.
+/// 32-bit size per dimension, unsigned) followed by the values, row-major. Files may be gzip-compressed; compression is
+/// recognised by the gzip magic bytes <c>1f 8b</c>, not by the file name: a file named <c>.gz</c> that is not gzip is
+/// read as it is, and when that fails the error says first that the file is not gzip-compressed.
 /// </summary>
 /// <remarks>
 /// Every file is validated before it becomes a tensor: magic number, dimension count, declared sizes against the
@@ -90,6 +91,7 @@ public static class Idx
 
     internal static Tensor ToImageTensor(IdxData images)
     {
+        Platform.KernelwiseRuntime.EnsureNativeLibraries(); // often the first tensor a program creates
         int[] d = images.Dimensions;
         // from_array shares the managed array (no copy); the conversion to float32 makes the one fresh tensor.
         using var raw = from_array(images.Data);
@@ -101,6 +103,7 @@ public static class Idx
 
     internal static Tensor ToLabelTensor(IdxData labels)
     {
+        Platform.KernelwiseRuntime.EnsureNativeLibraries();
         using var raw = from_array(labels.Data);
         return raw.to(ScalarType.Int64);
     }
@@ -113,9 +116,29 @@ public static class Idx
         if (!File.Exists(path)) throw new FileNotFoundException($"IDX {kind} file '{path}' does not exist.", path);
 
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        Span<byte> start = stackalloc byte[2];
-        bool gzip = file.ReadAtLeast(start, 2, throwOnEndOfStream: false) == 2 && start[0] == 0x1f && start[1] == 0x8b;
+        Span<byte> start = stackalloc byte[4];
+        int startLength = file.ReadAtLeast(start, start.Length, throwOnEndOfStream: false);
+        bool gzip = startLength >= 2 && start[0] == 0x1f && start[1] == 0x8b;
         file.Position = 0;
+        // A file named .gz that is not gzip (a server that decompressed it on the way, an HTML error page saved under
+        // the name) is read as it is; if that fails, the error says first that the name promised gzip.
+        string? notGzip = !gzip && path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)
+            ? (startLength == 0
+                ? $"File '{path}' is named .gz but is not gzip-compressed: it is empty."
+                : $"File '{path}' is named .gz but is not gzip-compressed: it starts with {string.Join(" ", start[..startLength].ToArray().Select(b => b.ToString("X2", CultureInfo.InvariantCulture)))}, not gzip's 1F 8B.")
+            : null;
+        try
+        {
+            return ReadContent(path, file, gzip, rank, kind, expectedMagic);
+        }
+        catch (InvalidDataException e) when (notGzip is not null)
+        {
+            throw new InvalidDataException(notGzip + " " + e.Message, e);
+        }
+    }
+
+    private static IdxData ReadContent(string path, FileStream file, bool gzip, int rank, string kind, int expectedMagic)
+    {
         using Stream stream = gzip ? new GZipStream(file, CompressionMode.Decompress, leaveOpen: true) : file;
         string content = gzip ? " (after gzip decompression)" : "";
 
@@ -136,25 +159,33 @@ public static class Idx
                 $"File '{path}' is truncated: its {headerLength}-byte IDX {kind} header ends after {got} bytes{content}."));
         }
 
+        // IDX sizes are unsigned 32-bit numbers: 0xFFFFFFFF is 4,294,967,295, not -1.
         var dims = new int[rank];
-        long declared = 1;
+        UInt128 product = 1; // three sizes of up to 2^32 − 1 each overflow a long
         for (int i = 0; i < rank; i++)
         {
-            dims[i] = BinaryPrimitives.ReadInt32BigEndian(header[(4 + 4 * i)..]);
-            if (dims[i] < (i == 0 ? 0 : 1))
+            uint size = BinaryPrimitives.ReadUInt32BigEndian(header[(4 + 4 * i)..]);
+            if (i > 0 && size == 0)
             {
                 throw new InvalidDataException(Invariant(
-                    $"File '{path}' has an invalid IDX {kind} header: size {dims[i]} for dimension {i} ({DimensionName(rank, i)}), expected {(i == 0 ? "0 or more" : "1 or more")}."));
+                    $"File '{path}' has an invalid IDX {kind} header: size 0 for dimension {i} ({DimensionName(rank, i)}), expected 1 or more."));
             }
-            declared *= dims[i];
+            if (size > Array.MaxLength)
+            {
+                throw new InvalidDataException(Invariant(
+                    $"File '{path}' has an invalid IDX {kind} header: size {size:N0} for dimension {i} ({DimensionName(rank, i)}), more than one array can hold ({Array.MaxLength:N0}); expected {(i == 0 ? "0" : "1")} to {Array.MaxLength:N0}."));
+            }
+            dims[i] = (int)size;
+            product *= size;
         }
-        if (declared > Array.MaxLength)
+        if (product > (UInt128)Array.MaxLength)
         {
             throw new InvalidDataException(Invariant(
-                $"File '{path}' declares {Describe(dims)} ({declared} bytes), more than one array can hold ({Array.MaxLength} bytes)."));
+                $"File '{path}' declares {Describe(dims)} ({product} bytes), more than one array can hold ({Array.MaxLength} bytes)."));
         }
+        int declared = (int)product;
 
-        var data = GC.AllocateUninitializedArray<byte>((int)declared); // filled completely below, or rejected
+        var data = GC.AllocateUninitializedArray<byte>(declared); // filled completely below, or rejected
         int read = ReadFully(stream, data, path);
         if (read < declared)
         {

@@ -10,7 +10,7 @@ namespace Kernelwise.Data;
 /// bytes of a 32×32 image, row by row. Inputs become float32 [N, 3, 32, 32] in [0, 1]; targets int64 class indices.
 /// </summary>
 /// <remarks>
-/// For the classic augmentation, wrap the training part: <c>train.WithTransform(new TransformPipeline().RandomCrop(32,
+/// For the classic augmentation, attach a transform to the training part: <c>train.WithTransform(new TransformPipeline().RandomCrop(32,
 /// padding: 4).RandomHorizontalFlip())</c>.
 /// </remarks>
 public static class Cifar10Binary

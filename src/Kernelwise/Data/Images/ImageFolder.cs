@@ -128,8 +128,16 @@ public sealed class ImageFolder : Dataset
         }
     }
 
-    /// <summary>The same files with another transform (for example augmentation for training, none for validation).</summary>
-    public ImageFolder WithTransform(TransformPipeline? transform) => new(this, _files, transform ?? new TransformPipeline());
+    /// <summary>
+    /// The same files decoded through <paramref name="transform"/> instead of this folder's transform (for example
+    /// augmentation for training, none for validation); an empty pipeline yields the decoded images as tensors in
+    /// [0, 1]. Shares the files, options and skip log. See <see cref="Dataset.WithTransform"/>.
+    /// </summary>
+    public override ImageFolder WithTransform(TransformPipeline transform)
+    {
+        ArgumentNullException.ThrowIfNull(transform);
+        return new(this, _files, transform);
+    }
 
     /// <summary>The samples at <paramref name="indices"/>, in that order, as an image folder with the same classes, options and transform.</summary>
     public ImageFolder Subset(IEnumerable<long> indices)

@@ -48,7 +48,7 @@ public sealed class TransformPipeline
     /// <param name="resizeSize">Smaller edge after resizing.</param>
     /// <param name="cropSize">Side of the centre crop.</param>
     public static TransformPipeline ImageNet(int resizeSize = 256, int cropSize = 224)
-        => (ImagePreprocessing.ImageNet with { ResizeSize = resizeSize, CropSize = cropSize }).Evaluation();
+        => (ImagePreprocessing.ImageNet with { Width = cropSize, Height = cropSize, ResizeSize = resizeSize }).ToPipeline();
 
     /// <summary>A pipeline of <paramref name="steps"/>, in order.</summary>
     public TransformPipeline(IEnumerable<Transform> steps)

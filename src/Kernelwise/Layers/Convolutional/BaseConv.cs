@@ -28,7 +28,7 @@ public abstract class BaseConv : Layer, IHasActivation
         Strides = (strides.IsEmpty ? (SpatialSize)1 : strides).Expand(rank, "strides", type);
         Dilation = (dilation.IsEmpty ? (SpatialSize)1 : dilation).Expand(rank, "dilation", type);
         Padding = padding;
-        ExplicitPadding = padding.Mode == PaddingMode.Explicit ? padding.Amounts.Expand(rank, "padding", type, minimum: 0) : new int[rank];
+        ConvolutionArithmetic.ExplicitPadding(padding, rank, type);
         Groups = groups;
         UseBias = useBias;
         Activation = activation;
@@ -52,9 +52,6 @@ public abstract class BaseConv : Layer, IHasActivation
     /// <summary>The padding as given.</summary>
     public Padding Padding { get; }
 
-    /// <summary>Explicit symmetric amounts (zeros unless <see cref="Padding"/> is explicit).</summary>
-    protected int[] ExplicitPadding { get; }
-
     /// <summary>Number of groups: input and output channels are split into this many independent convolutions.</summary>
     public int Groups { get; }
 
@@ -75,16 +72,8 @@ public abstract class BaseConv : Layer, IHasActivation
     /// <summary>(before, after) padding per spatial dimension for this input.</summary>
     public (int[] Before, int[] After) ResolvePadding(Shape input)
     {
-        var before = new int[Rank];
-        var after = new int[Rank];
-        for (int i = 0; i < Rank; i++)
-        {
-            if (Padding.Mode == PaddingMode.Same)
-                (before[i], after[i]) = ConvolutionArithmetic.SamePadding(input[i + 1], KernelSize[i], Strides[i], Dilation[i]);
-            else
-                before[i] = after[i] = ExplicitPadding[i];
-        }
-        return (before, after);
+        ArgumentNullException.ThrowIfNull(input);
+        return ConvolutionArithmetic.ResolvePadding(Padding, input.Spatial, KernelSize, Strides, Dilation);
     }
 
     /// <inheritdoc />

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Kernelwise.Modules;
 using Kernelwise.Shapes;
 using static TorchSharp.torch;
@@ -19,14 +20,20 @@ namespace Kernelwise.Layers;
 /// ones, and PyTorch accepts it only when it is smaller than the stride or the dilation of its dimension.
 /// <see cref="Padding.Same"/> crops the full output (n − 1)s + d(k − 1) + 1 to exactly n·s (odd element cropped at the
 /// end, as TensorFlow does), which needs no output_padding.</para>
+/// <para><b>Output sizes follow PyTorch, not Keras, in two cases.</b> With <see cref="Padding.Valid"/> and a (dilated)
+/// kernel smaller than the stride, Keras's <c>ConvTranspose</c> layers (output_padding unset) return n·s, adding
+/// max(k, s) − k to PyTorch's (n − 1)s + k; Kernelwise returns PyTorch's size. For example 14×14 inputs, kernel 7,
+/// stride 16: Keras 224×224, Kernelwise 215×215; pass <c>outputPadding: s − k</c> (here 9) for Keras's size. And
+/// <see cref="Padding.Same"/> with a non-zero output_padding, which Keras accepts by cropping (dilated kernel) // 2
+/// from each side, is refused here: the error names the explicit padding that gives Keras's size
+/// (<c>padding: k // 2</c> with the same <c>outputPadding</c>). Where no output_padding is given and the kernel is
+/// at least the stride, the two agree.</para>
 /// <para>Receptive field: with stride 1 this is a convolution with the flipped kernel and the summary grows the
 /// receptive field by d(k − 1)·jump as for a convolution; with a stride above 1 neighbouring outputs sit 1/s of an
 /// input pixel apart, so the summary shows "-" from this layer on.</para>
 /// </remarks>
 public abstract class BaseConvTranspose : Layer, IHasActivation
 {
-    private readonly int[] _explicitPadding;
-
     /// <summary>Validates and stores the configuration; <paramref name="rank"/> is the number of spatial dimensions.</summary>
     protected BaseConvTranspose(int rank, int filters, SpatialSize kernelSize, SpatialSize strides, Padding padding, SpatialSize outputPadding,
         SpatialSize dilation, int groups, Activation activation, bool useBias, string? name) : base(name)
@@ -45,12 +52,17 @@ public abstract class BaseConvTranspose : Layer, IHasActivation
         Strides = (strides.IsEmpty ? (SpatialSize)1 : strides).Expand(rank, "strides", type);
         Dilation = (dilation.IsEmpty ? (SpatialSize)1 : dilation).Expand(rank, "dilation", type);
         Padding = padding;
-        _explicitPadding = padding.Mode == PaddingMode.Explicit ? padding.Amounts.Expand(rank, "padding", type, minimum: 0) : new int[rank];
+        ConvolutionArithmetic.ExplicitPadding(padding, rank, type);
         OutputPadding = outputPadding.IsEmpty ? new int[rank] : outputPadding.Expand(rank, "outputPadding", type, minimum: 0);
         if (padding.Mode == PaddingMode.Same && OutputPadding.Any(v => v != 0))
         {
+            // Keras accepts this pair: it crops (dilated kernel) // 2 from each side, then adds the output padding.
+            var keras = Enumerable.Range(0, rank).Select(i => (Dilation[i] * (KernelSize[i] - 1) + 1) / 2).ToArray();
+            static string Literal(int[] v) => v.Distinct().Count() == 1 ? v[0].ToString(CultureInfo.InvariantCulture) : "(" + string.Join(", ", v) + ")";
             throw new ArgumentException(
-                $"Invalid value for argument outputPadding of {type}. Padding.Same fixes the output size at input·strides, so outputPadding must be 0 with it. Received outputPadding={outputPadding}.",
+                $"Invalid value for argument outputPadding of {type}. Padding.Same fixes the output size at input·strides, so outputPadding must be 0 with it. Received outputPadding={outputPadding}. " +
+                $"Keras's {type} accepts the pair and crops (dilated kernel) // 2 from each side instead; for its output size (n − 1)s + d(k − 1) + 1 − 2·(that crop) + output_padding, " +
+                $"pass padding: {Literal(keras)}, outputPadding: {Literal(OutputPadding)}.",
                 nameof(outputPadding));
         }
         var names = ConvolutionArithmetic.SpatialDimensionNames(rank);
@@ -100,19 +112,7 @@ public abstract class BaseConvTranspose : Layer, IHasActivation
     /// How much of the full output (n − 1)s + d(k − 1) + 1 is cropped at the start and at the end of each spatial
     /// dimension: p and p for explicit padding, 0 for valid, the "same" split otherwise (a negative end crop extends).
     /// </summary>
-    public (int[] Before, int[] After) ResolveCropping()
-    {
-        var before = new int[Rank];
-        var after = new int[Rank];
-        for (int i = 0; i < Rank; i++)
-        {
-            if (Padding.Mode == PaddingMode.Same)
-                (before[i], after[i]) = ConvolutionArithmetic.TransposedSameCropping(KernelSize[i], Strides[i], Dilation[i]);
-            else
-                before[i] = after[i] = _explicitPadding[i];
-        }
-        return (before, after);
-    }
+    public (int[] Before, int[] After) ResolveCropping() => ConvolutionArithmetic.ResolveTransposedCropping(Padding, KernelSize, Strides, Dilation);
 
     /// <inheritdoc />
     public override Shape ComputeOutputShape(Shape input)

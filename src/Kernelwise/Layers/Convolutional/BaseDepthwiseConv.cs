@@ -11,8 +11,6 @@ namespace Kernelwise.Layers;
 /// </summary>
 public abstract class BaseDepthwiseConv : Layer, IHasActivation
 {
-    private readonly int[] _explicitPadding;
-
     /// <summary>Validates and stores the configuration; <paramref name="rank"/> is the number of spatial dimensions.</summary>
     protected BaseDepthwiseConv(int rank, SpatialSize kernelSize, SpatialSize strides, Padding padding, int depthMultiplier,
         SpatialSize dilation, Activation activation, bool useBias, string? name) : base(name)
@@ -25,7 +23,7 @@ public abstract class BaseDepthwiseConv : Layer, IHasActivation
         Strides = (strides.IsEmpty ? (SpatialSize)1 : strides).Expand(rank, "strides", type);
         Dilation = (dilation.IsEmpty ? (SpatialSize)1 : dilation).Expand(rank, "dilation", type);
         Padding = padding;
-        _explicitPadding = padding.Mode == PaddingMode.Explicit ? padding.Amounts.Expand(rank, "padding", type, minimum: 0) : new int[rank];
+        ConvolutionArithmetic.ExplicitPadding(padding, rank, type);
         DepthMultiplier = depthMultiplier;
         UseBias = useBias;
         Activation = activation;
@@ -59,7 +57,7 @@ public abstract class BaseDepthwiseConv : Layer, IHasActivation
     public (int[] Before, int[] After) ResolvePadding(Shape input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return ConvolutionArithmetic.ResolvePadding(Padding.Mode, _explicitPadding, input.Spatial, KernelSize, Strides, Dilation);
+        return ConvolutionArithmetic.ResolvePadding(Padding, input.Spatial, KernelSize, Strides, Dilation);
     }
 
     /// <summary>Checks the input's rank and window fit and returns the output's spatial sizes.</summary>

@@ -4,6 +4,9 @@ namespace Kernelwise.Layers;
 /// 1D transposed convolution over (channels, length) inputs — Keras's <c>Conv1DTranspose</c>, PyTorch's <c>nn.ConvTranspose1d</c>: upsamples sequences (decoders, generative audio).
 /// Output (filters, L'), each size (n − 1)s − 2p + d(k − 1) + output_padding + 1 (n·s with <see cref="Padding.Same"/>).
 /// Weights [C, filters/groups, k] (PyTorch's layout); parameters k·C·(filters/groups) + filters. See <see cref="BaseConvTranspose"/>.
+/// Sizes follow PyTorch: with <see cref="Padding.Valid"/> and a kernel smaller than the stride, Keras adds max(k, s) − k
+/// (kernel 7, stride 16 on length 14: Keras 224, Kernelwise 215; <c>outputPadding: s − k</c> gives Keras's size), and <see cref="Padding.Same"/> with an
+/// <c>outputPadding</c> is refused where Keras crops k // 2 from each side (the error names the explicit padding to use).
 /// </summary>
 public sealed class Conv1DTranspose : BaseConvTranspose
 {

@@ -4,6 +4,9 @@ namespace Kernelwise.Layers;
 /// 2D transposed convolution over (channels, height, width) inputs — Keras's <c>Conv2DTranspose</c>, PyTorch's <c>nn.ConvTranspose2d</c>: learned upsampling in decoders, segmentation heads and GAN generators.
 /// Output (filters, H', W'), each size (n − 1)s − 2p + d(k − 1) + output_padding + 1 (n·s with <see cref="Padding.Same"/>).
 /// Weights [C, filters/groups, kH, kW] (PyTorch's layout); parameters k·C·(filters/groups) + filters. See <see cref="BaseConvTranspose"/>.
+/// Sizes follow PyTorch: with <see cref="Padding.Valid"/> and a kernel smaller than the stride, Keras adds max(k, s) − k
+/// (kernel 7, stride 16 on 14×14: Keras 224×224, Kernelwise 215×215; <c>outputPadding: s − k</c> gives Keras's size), and <see cref="Padding.Same"/> with an
+/// <c>outputPadding</c> is refused where Keras crops k // 2 from each side (the error names the explicit padding to use).
 /// </summary>
 public sealed class Conv2DTranspose : BaseConvTranspose
 {

@@ -4,6 +4,9 @@ namespace Kernelwise.Layers;
 /// 3D transposed convolution over (channels, depth, height, width) inputs — Keras's <c>Conv3DTranspose</c>, PyTorch's <c>nn.ConvTranspose3d</c>: learned upsampling of volumes (3D U-Net decoders).
 /// Output (filters, D', H', W'), each size (n − 1)s − 2p + d(k − 1) + output_padding + 1 (n·s with <see cref="Padding.Same"/>).
 /// Weights [C, filters/groups, kD, kH, kW] (PyTorch's layout); parameters k·C·(filters/groups) + filters. See <see cref="BaseConvTranspose"/>.
+/// Sizes follow PyTorch: with <see cref="Padding.Valid"/> and a kernel smaller than the stride, Keras adds max(k, s) − k
+/// (kernel 7, stride 16 on 14×14×14: Keras 224 per side, Kernelwise 215; <c>outputPadding: s − k</c> gives Keras's size), and <see cref="Padding.Same"/> with an
+/// <c>outputPadding</c> is refused where Keras crops k // 2 from each side (the error names the explicit padding to use).
 /// </summary>
 public sealed class Conv3DTranspose : BaseConvTranspose
 {

@@ -15,14 +15,14 @@ namespace Kernelwise.Layers;
 public sealed class AuxiliaryLoss : Loss
 {
     /// <summary>Creates the loss.</summary>
-    /// <param name="loss">The loss applied to the main output and to each auxiliary output (e.g. <see cref="CrossEntropy"/>).</param>
+    /// <param name="inner">The loss applied to the main output and to each auxiliary output (e.g. <see cref="CrossEntropy"/>).</param>
     /// <param name="outputs">The collector the model's <see cref="AuxiliaryOutput"/> layers record into.</param>
     /// <param name="weight">Weight of each auxiliary term, 0 or more (0.3 by default).</param>
-    public AuxiliaryLoss(Loss loss, AuxiliaryOutputs outputs, double weight = 0.3)
+    public AuxiliaryLoss(Loss inner, AuxiliaryOutputs outputs, double weight = 0.3)
     {
-        ArgumentNullException.ThrowIfNull(loss);
+        ArgumentNullException.ThrowIfNull(inner);
         ArgumentNullException.ThrowIfNull(outputs);
-        Inner = loss;
+        Inner = inner;
         Outputs = outputs;
         Weight = Guard.NonNegative(weight);
     }

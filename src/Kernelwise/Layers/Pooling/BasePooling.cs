@@ -30,10 +30,10 @@ public abstract class BasePooling : Layer
         PoolSize = poolSize.Expand(rank, "poolSize", type);
         Strides = strides.IsEmpty ? (int[])PoolSize.Clone() : strides.Expand(rank, "strides", type);
         Padding = padding;
-        ExplicitPadding = padding.Mode == PaddingMode.Explicit ? padding.Amounts.Expand(rank, "padding", type, minimum: 0) : new int[rank];
+        var explicitPadding = ConvolutionArithmetic.ExplicitPadding(padding, rank, type);
         for (int i = 0; i < rank; i++)
         {
-            if (2 * ExplicitPadding[i] > PoolSize[i])
+            if (2 * explicitPadding[i] > PoolSize[i])
             {
                 throw new ArgumentException(
                     $"Invalid value for argument padding of {type}. Padding must be at most half the pool size. Received padding={padding}, poolSize={poolSize}.", nameof(padding));
@@ -56,8 +56,6 @@ public abstract class BasePooling : Layer
     /// <summary>The padding as given.</summary>
     public Padding Padding { get; }
 
-    private int[] ExplicitPadding { get; }
-
     private string[] SpatialNames => Rank switch
     {
         1 => new[] { "length" },
@@ -68,16 +66,8 @@ public abstract class BasePooling : Layer
     /// <summary>(before, after) padding per spatial dimension for this input.</summary>
     public (int[] Before, int[] After) ResolvePadding(Shape input)
     {
-        var before = new int[Rank];
-        var after = new int[Rank];
-        for (int i = 0; i < Rank; i++)
-        {
-            if (Padding.Mode == PaddingMode.Same)
-                (before[i], after[i]) = ConvolutionArithmetic.SamePadding(input[i + 1], PoolSize[i], Strides[i]);
-            else
-                before[i] = after[i] = ExplicitPadding[i];
-        }
-        return (before, after);
+        ArgumentNullException.ThrowIfNull(input);
+        return ConvolutionArithmetic.ResolvePadding(Padding, input.Spatial, PoolSize, Strides);
     }
 
     /// <inheritdoc />

@@ -34,6 +34,12 @@ public sealed class ZeroPadding2D : Layer
         (Top, Bottom, Left, Right) = (height.Top, height.Bottom, width.Left, width.Right);
     }
 
+    /// <summary>Rows added (above, below).</summary>
+    public (int Top, int Bottom) Height => (Top, Bottom);
+
+    /// <summary>Columns added (left, right).</summary>
+    public (int Left, int Right) Width => (Left, Right);
+
     /// <summary>Rows of zeros above.</summary>
     public int Top { get; }
 

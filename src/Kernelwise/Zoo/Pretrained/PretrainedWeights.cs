@@ -14,7 +14,7 @@ namespace Kernelwise.Zoo;
 /// var net = ModelZoo.ResNet18(includeTop: false, pooling: ZooPooling.Average).Dense(5, name: "head");
 /// using var model = net.Build();
 /// var report = PretrainedWeights.ResNet18.Load(model);   // downloads once, verifies, loads; lists fc.weight and fc.bias as skipped
-/// var data = ImageFolder.Load("photos", PretrainedWeights.ResNet18.Preprocessing.Evaluation());
+/// var preprocess = PretrainedWeights.ResNet18.Preprocessing.ToPipeline();  // resize 256, centre crop 224, ImageNet normalisation
 /// </code>
 /// </summary>
 /// <remarks>
@@ -104,7 +104,11 @@ public sealed class PretrainedWeights
     /// <summary>Published top-5 accuracy (percent).</summary>
     public double? Top5Accuracy { get; }
 
-    /// <summary>The preprocessing the weights were trained with; <c>Preprocessing.Evaluation()</c> is the transform pipeline for inference.</summary>
+    /// <summary>
+    /// The preprocessing the weights were trained with: <c>Preprocessing.ToPipeline()</c> is the transform pipeline for
+    /// inference, <c>ToTrainingPipeline()</c> the augmented one for fine-tuning; set it on <c>Model.Metadata</c> so it
+    /// travels in the model archive.
+    /// </summary>
     public ImagePreprocessing Preprocessing { get; }
 
     /// <summary>The names of the model's outputs, in order (ImageNet's 1000 categories for torchvision's weights).</summary>
@@ -139,7 +143,7 @@ public sealed class PretrainedWeights
     /// <summary>GoogLeNet, torchvision's <c>GoogLeNet_Weights.IMAGENET1K_V1</c> (top-1 69.778%), normalised as explained in the remarks.</summary>
     public static PretrainedWeights GoogLeNet { get; } = Torchvision("googlenet", "GoogLeNet", "googlenet-1378be20.pth", "1378be20", null, 49.731, 6_624_904, 69.778, 89.530,
         (n, top, pool) => ModelZoo.GoogLeNet(n, variant: ZooVariant.ImageNet, includeTop: top, pooling: pool),
-        ImagePreprocessing.ImageNet with { Mean = new[] { 0.5, 0.5, 0.5 }, Std = new[] { 0.5, 0.5, 0.5 } });
+        ImagePreprocessing.ImageNet with { Mean = Array.AsReadOnly(new[] { 0.5, 0.5, 0.5 }), Std = Array.AsReadOnly(new[] { 0.5, 0.5, 0.5 }) });
 
     /// <summary>ResNet-18, torchvision's <c>ResNet18_Weights.IMAGENET1K_V1</c> (top-1 69.758%); full SHA-256 and size known.</summary>
     public static PretrainedWeights ResNet18 { get; } = Torchvision("resnet18", "ResNet-18", "resnet18-f37072fd.pth",

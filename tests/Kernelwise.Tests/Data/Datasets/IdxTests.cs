@@ -164,13 +164,63 @@ public class IdxTests
         }
 
         [Fact]
-        public void Should_RejectNegativeSize_When_HeaderSizeHasHighBitSet()
+        public void Should_ReadTheSizeAsUnsignedAndRefuseIt_When_HeaderSizeIs0xFFFFFFFF()
         {
-            string path = Write(_dir.Combine(TrainImages), Header(0x00000803, -5, 28, 28));
+            string path = Write(_dir.Combine(TrainImages), Header(0x00000803, unchecked((int)0xFFFFFFFF), 28, 28));
 
             var e = Assert.Throws<InvalidDataException>(() => Idx.ReadImages(path));
 
-            Assert.Equal($"File '{path}' has an invalid IDX image header: size -5 for dimension 0 (images), expected 0 or more.", e.Message);
+            Assert.Equal(
+                $"File '{path}' has an invalid IDX image header: size 4,294,967,295 for dimension 0 (images), more than one array can hold ({Array.MaxLength:N0}); expected 0 to {Array.MaxLength:N0}.",
+                e.Message);
+        }
+
+        [Fact]
+        public void Should_RefuseTheSize_When_ItIsLargeInALaterDimension()
+        {
+            string path = Write(_dir.Combine(TrainImages), Header(0x00000803, 0, 28, unchecked((int)0x80000000)));
+
+            var e = Assert.Throws<InvalidDataException>(() => Idx.ReadImages(path));
+
+            Assert.Equal(
+                $"File '{path}' has an invalid IDX image header: size 2,147,483,648 for dimension 2 (columns), more than one array can hold ({Array.MaxLength:N0}); expected 1 to {Array.MaxLength:N0}.",
+                e.Message);
+        }
+
+        [Fact]
+        public void Should_RefuseWithoutOverflow_When_TheSizesMultiplyBeyondALong()
+        {
+            // 2,000,000,000³ bytes overflows a 64-bit product; the check must still see it as too large.
+            string path = Write(_dir.Combine(TrainImages), Header(0x00000803, 2_000_000_000, 2_000_000_000, 2_000_000_000));
+
+            var e = Assert.Throws<InvalidDataException>(() => Idx.ReadImages(path));
+
+            Assert.Equal(
+                $"File '{path}' declares 2000000000 images of 2000000000×2000000000 pixels (8000000000000000000000000000 bytes), more than one array can hold ({Array.MaxLength} bytes).",
+                e.Message);
+        }
+
+        [Fact]
+        public void Should_SayTheFileIsNotGzip_When_ItIsNamedGzButHoldsSomethingElse()
+        {
+            string path = Write(_dir.Combine(TrainImages + ".gz"), "<!DOCTYPE html><html>Not found</html>"u8.ToArray());
+
+            var e = Assert.Throws<InvalidDataException>(() => Idx.ReadImages(path));
+
+            Assert.Equal(
+                $"File '{path}' is named .gz but is not gzip-compressed: it starts with 3C 21 44 4F, not gzip's 1F 8B. " +
+                $"File '{path}' is not an IDX image file: magic number 0x3C21444F, expected 0x00000803.",
+                e.Message);
+        }
+
+        [Fact]
+        public void Should_SayTheFileIsNotGzip_When_ItIsNamedGzAndEmpty()
+        {
+            string path = Write(_dir.Combine(TrainImages + ".gz"), Array.Empty<byte>());
+
+            var e = Assert.Throws<InvalidDataException>(() => Idx.ReadImages(path));
+
+            Assert.StartsWith($"File '{path}' is named .gz but is not gzip-compressed: it is empty. File '{path}' is not an IDX image file: it holds only 0 bytes", e.Message);
         }
 
         [Fact]

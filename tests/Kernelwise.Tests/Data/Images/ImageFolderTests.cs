@@ -429,7 +429,7 @@ public class ImageFolderTests
             using var dir = new TempDirectory();
             GeneratedImages.WriteFolder(dir.Path, new[] { "a", "b" }, perClass: 3);
             var folder = new ImageFolder(dir.Path, new ImageFolderOptions { OnBadFile = BadFilePolicy.Skip });
-            var plain = folder.WithTransform(null);
+            var plain = folder.WithTransform(new TransformPipeline());
             var part = folder.Subset(new long[] { 4, 1 });
             Assert.Equal(new[] { folder.Files[4], folder.Files[1] }, part.Files);
             File.WriteAllBytes(folder.Files[1].Path, Array.Empty<byte>());

@@ -40,18 +40,31 @@ public class ColorJitterTests
     }
 
     [Fact]
-    public void Should_PullTowardsTheMean_When_ContrastIsLowered()
+    public void Should_BlendWithTheMeanByAFactorSpreadOverItsRange_When_ContrastJitters()
     {
+        // Two pixels, 50 and 150: mean 100, so a contrast factor f maps them to 100 ∓ 50f — no clamping for f ≤ 1.9 —
+        // and the spread 100f reads f back to within 0.01 (each pixel rounds to 8 bits once).
         using var image = new Image<L8>(2, 1);
-        image[0, 0] = new L8(0);
-        image[1, 0] = new L8(200);
-        var result = (Image<L8>)new ColorJitter(contrast: 0.9).Apply(image.Clone(), TransformRandom.For(0, 0, 3, 0));
-        using (result)
+        image[0, 0] = new L8(50);
+        image[1, 0] = new L8(150);
+        var jitter = new ColorJitter(contrast: 0.9);
+        var factors = new List<double>();
+        for (int i = 0; i < 300; i++)
         {
-            int spread = result[1, 0].PackedValue - result[0, 0].PackedValue;
-            Assert.InRange(spread, 0, 380); // factor in [0.1, 1.9]
-            Assert.InRange((result[0, 0].PackedValue + result[1, 0].PackedValue) / 2.0, 95, 105); // the mean stays
+            var result = (Image<L8>)jitter.Apply(image.Clone(), TransformRandom.For(0, 0, i, 0));
+            using (result)
+            {
+                int low = result[0, 0].PackedValue, high = result[1, 0].PackedValue;
+                double f = (high - low) / 100.0;
+                Assert.InRange(f, 0.1 - 0.01, 1.9 + 0.01);
+                Assert.InRange(low + high, 199, 201); // the mean stays
+                factors.Add(f);
+            }
         }
+        // Uniform over [0.1, 1.9]: both ends are reached and the factors are spread, not stuck at 1 (no change).
+        Assert.True(factors.Min() < 0.3, $"smallest contrast factor {factors.Min()}");
+        Assert.True(factors.Max() > 1.7, $"largest contrast factor {factors.Max()}");
+        Assert.InRange(factors.Count(f => Math.Abs(f - 1) <= 0.01), 0, 10);
     }
 
     [Fact]

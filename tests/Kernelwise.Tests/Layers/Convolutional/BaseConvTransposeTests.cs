@@ -150,6 +150,70 @@ public class BaseConvTransposeTests
         }
     }
 
+    /// <summary>Where Keras's output sizes differ from PyTorch's (which Kernelwise follows), and how to get Keras's.</summary>
+    public class KerasSizes
+    {
+        // Keras 3's compute_conv_transpose_output_length, with k the dilated kernel.
+        private static int KerasValid(int n, int k, int s) => n * s + Math.Max(k - s, 0);
+
+        private static int KerasWithOutputPadding(int n, int k, int s, int outputPadding, bool same) => (n - 1) * s + k - 2 * (same ? k / 2 : 0) + outputPadding;
+
+        [Fact]
+        public void Should_FollowPyTorchNotKeras_When_ValidKernelIsSmallerThanTheStride()
+        {
+            var layer = new Conv2DTranspose(1, 7, strides: 16);
+
+            Assert.Equal(new Shape(1, 215, 215), layer.ComputeOutputShape(new Shape(3, 14, 14)));
+            Assert.Equal(224, KerasValid(14, 7, 16));
+        }
+
+        [Fact]
+        public void Should_GiveKerasSizeAndRunInLibtorch_When_OutputPaddingIsStrideMinusKernel()
+        {
+            var layer = new Conv2DTranspose(2, 7, strides: 16, outputPadding: 16 - 7);
+            Assert.Equal(new Shape(2, 224, 224), layer.ComputeOutputShape(new Shape(3, 14, 14)));
+
+            using var model = Build(layer, new Shape(3, 14, 14));
+            using var x = randn(1, 3, 14, 14);
+            using var y = model.GraphModule.forward(x);
+            Assert.Equal(new long[] { 1, 2, 224, 224 }, y.shape);
+        }
+
+        [Fact]
+        public void Should_AgreeWithKeras_When_ValidKernelIsAtLeastTheStride()
+        {
+            foreach (var (n, k, s) in new[] { (5, 3, 2), (7, 4, 4), (4, 5, 1), (9, 3, 3) })
+                Assert.Equal(KerasValid(n, k, s), new Conv1DTranspose(1, k, strides: s).ComputeOutputShape(new Shape(1, n))[1]);
+        }
+
+        [Theory]
+        [InlineData(1, 3, 2, 1, 1)]
+        [InlineData(2, 5, 3, 2, 2)]
+        [InlineData(3, 4, 2, 1, 2)]
+        public void Should_NameThePaddingThatGivesKerasSize_When_SameHasAnOutputPadding(int rank, int k, int s, int outputPadding, int expectedPadding)
+        {
+            int[] kernel = Enumerable.Repeat(k, rank).ToArray(), stride = Enumerable.Repeat(s, rank).ToArray(), op = Enumerable.Repeat(outputPadding, rank).ToArray();
+            int[] one = Enumerable.Repeat(1, rank).ToArray();
+
+            var e = Assert.Throws<ArgumentException>(() => Make(rank, 2, kernel, stride, Padding.Same, op, one, 1));
+            Assert.Contains($"pass padding: {expectedPadding}, outputPadding: {outputPadding}.", e.Message);
+
+            // The suggestion reproduces Keras's size in every dimension.
+            var suggested = Make(rank, 2, kernel, stride, Padding.Explicit(expectedPadding), op, one, 1);
+            var output = suggested.ComputeOutputShape(ShapeOf(1, Enumerable.Repeat(6, rank).ToArray()));
+            for (int i = 1; i <= rank; i++) Assert.Equal(KerasWithOutputPadding(6, k, s, outputPadding, same: true), output[i]);
+        }
+
+        [Fact]
+        public void Should_NameOnePaddingPerDimension_When_KernelAndDilationDiffer()
+        {
+            var e = Assert.Throws<ArgumentException>(() => new Conv2DTranspose(2, (3, 5), strides: 2, padding: Padding.Same, outputPadding: 1, dilation: (1, 2)));
+
+            // Dilated kernels 3 and 9: Keras crops 1 and 4.
+            Assert.Contains("pass padding: (1, 4), outputPadding: 1.", e.Message);
+        }
+    }
+
     public class Summary
     {
         [Fact]
