@@ -2,7 +2,8 @@
 #:package System.CommandLine
 // AlexNet-style training on a folder of images (one sub-folder per class, e.g. an ImageNet subset), or on synthetic data.
 //   dotnet run examples/alexnet.cs -- --data DIR [--image-size 224 --epochs 1 --batch-size 128 --lr 0.01
-//                                                 --device auto|cpu|cuda --steps N --limit N --val-fraction 0.1 --seed 42]
+//                                                 --device auto|cpu|cuda --steps N --limit N --val-fraction 0.1 --seed 42
+//                                                 --precision float32|mixed-bfloat16|mixed-float16]
 //   dotnet run examples/alexnet.cs -- --synthetic [--synthetic-size 2560 --classes 10 ...]
 // The ImageNet configuration (torchvision's alexnet) is used from 64 pixels up, the small-image variant below.
 // The folder is read by Kernelwise's ImageFolder: images converted to RGB, centre-cropped to a square and resized to
@@ -10,8 +11,9 @@
 // at random (drawn from the seed, the epoch and the image, so a seeded run repeats whatever the number of workers).
 // Fit's loader decodes batches on worker threads; on CUDA it pins them (page-locked memory) and copies them to the GPU
 // without blocking, and convolutions and matrix products use TF32 tensor cores (on Ampere and newer GPUs).
-// TorchSharp 0.107 has no autocast, so float16/bfloat16 mixed precision is not available; weights and activations
-// stay float32.
+// --precision mixed-float16 (or mixed-bfloat16) runs convolutions and dense layers in 16 bits on float32 master weights,
+// with normalisation, softmax and the loss in float32 and, for float16, a dynamic loss scale (Kernelwise's
+// PrecisionPolicy; TorchSharp 0.107 has no autocast, so the layers cast for themselves). See docs/training.md.
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -37,8 +39,9 @@ var lrOption = new Option<double>("--lr") { Description = "Learning rate of SGD 
 var valFractionOption = new Option<double>("--val-fraction") { Description = "Share of the images held out for validation.", DefaultValueFactory = _ => 0.1 };
 var deviceOption = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" };
 var seedOption = new Option<int>("--seed") { Description = "Seed for the split, the weights and the shuffling.", DefaultValueFactory = _ => 42 };
+var precisionOption = new Option<string>("--precision") { Description = "float32, mixed-bfloat16 or mixed-float16.", DefaultValueFactory = _ => "float32" };
 var command = new RootCommand("AlexNet-style training on a folder of images, or on synthetic data.")
-    { dataOption, syntheticOption, syntheticSizeOption, classesOption, imageSizeOption, epochsOption, batchSizeOption, stepsOption, warmupOption, limitOption, lrOption, valFractionOption, deviceOption, seedOption };
+    { dataOption, syntheticOption, syntheticSizeOption, classesOption, imageSizeOption, epochsOption, batchSizeOption, stepsOption, warmupOption, limitOption, lrOption, valFractionOption, deviceOption, seedOption, precisionOption };
 command.Validators.Add(r => { if (r.GetValue(syntheticOption) == (r.GetValue(dataOption) is not null)) r.AddError("Give either --data DIR (a folder with one sub-folder of images per class) or --synthetic."); });
 var options = command.Parse(args);
 if (options.Action is not null) return options.Invoke(); // --help, or what is wrong with the arguments
@@ -50,13 +53,14 @@ int? steps = options.GetValue(stepsOption);
 long limit = options.GetValue(limitOption);
 double lr = options.GetValue(lrOption), valFraction = options.GetValue(valFractionOption);
 var device = Kernelwise.ComputeDevice.Parse(options.GetValue(deviceOption)!);
+var precision = PrecisionPolicy.Parse(options.GetValue(precisionOption)!);
 
 var resolved = device.Resolve();
 if (resolved.IsCuda)
 {
     backends.cuda.matmul.allow_tf32 = true;
     backends.cudnn.allow_tf32 = true;
-    Console.WriteLine($"CUDA: {cuda.device_count()} device(s); pinned host batches (Fit's loader), non-blocking copies, TF32 tensor cores on; no float16 autocast in TorchSharp 0.107.");
+    Console.WriteLine($"CUDA: {cuda.device_count()} device(s); pinned host batches (Fit's loader), non-blocking copies, TF32 tensor cores on for float32 work.");
 }
 
 Dataset train;
@@ -93,7 +97,8 @@ Console.WriteLine($"AlexNet ({(imageSize < 64 ? "small-image variant" : "ImageNe
     $"{summary.MultiplyAccumulates / 1e9:F2} G multiply-accumulates per image.");
 Reproducibility.SetSeed(seed);
 using var model = definition.Build(device).Compile(new SGD(lr, momentum: 0.9, weightDecay: 5e-4), new CrossEntropy(), new Accuracy());
-Console.WriteLine($"Training on {model.Device}: {epochs} epoch(s), batch size {batchSize}{(steps is int s ? $", {s} steps per epoch" : "")}, SGD {lr} momentum 0.9.");
+model.PrecisionPolicy = precision;
+Console.WriteLine($"Training on {model.Device} in {precision}: {epochs} epoch(s), batch size {batchSize}{(steps is int s ? $", {s} steps per epoch" : "")}, SGD {lr} momentum 0.9.");
 
 var throughput = new Throughput(warmup, batchSize);
 var history = model.Fit(train, epochs, batchSize, validationData: validation, seed: seed, stepsPerEpoch: steps, callbacks: new Callback[] { throughput }, verbose: 2);

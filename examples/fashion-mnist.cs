@@ -2,7 +2,8 @@
 #:package System.CommandLine
 // The main job: the TensorFlow-tutorial convnet from the Fashion-MNIST benchmark table
 // ("2 Conv+pooling", published 0.916 test accuracy), trained on the real data set.
-//   dotnet run examples/fashion-mnist.cs [-- --epochs 3 --batch-size 128 --device auto|cpu|cuda --limit N]
+//   dotnet run examples/fashion-mnist.cs [-- --epochs 3 --batch-size 128 --device auto|cpu|cuda --limit N
+//                                          --precision float32|mixed-bfloat16|mixed-float16]
 using System.CommandLine;
 using System.Diagnostics;
 using Kernelwise;
@@ -14,12 +15,14 @@ var batchSizeOption = new Option<int>("--batch-size") { Description = "Images pe
 var deviceOption = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" };
 var limitOption = new Option<long>("--limit") { Description = "Train on the first N images only (0: all 60,000)." };
 var seedOption = new Option<int>("--seed") { Description = "Seed for the weights and the shuffling.", DefaultValueFactory = _ => 42 };
+var precisionOption = new Option<string>("--precision") { Description = "float32, mixed-bfloat16 or mixed-float16.", DefaultValueFactory = _ => "float32" };
 var options = new RootCommand("Trains the TensorFlow-tutorial convnet on Fashion-MNIST and prints its test accuracy.")
-    { epochsOption, batchSizeOption, deviceOption, limitOption, seedOption }.Parse(args);
+    { epochsOption, batchSizeOption, deviceOption, limitOption, seedOption, precisionOption }.Parse(args);
 if (options.Action is not null) return options.Invoke(); // --help, or what is wrong with the arguments
 int epochs = options.GetValue(epochsOption), batchSize = options.GetValue(batchSizeOption), seed = options.GetValue(seedOption);
 long limit = options.GetValue(limitOption);
 var device = ComputeDevice.Parse(options.GetValue(deviceOption)!);
+var precision = PrecisionPolicy.Parse(options.GetValue(precisionOption)!);
 
 var (train, test) = FashionMnist.Load();
 if (limit > 0) train = train.Take(limit);
@@ -38,7 +41,8 @@ Console.WriteLine(definition.Summary());
 
 Reproducibility.SetSeed(seed);
 using var model = definition.Build(device).Compile(new Adam(1e-3), new CrossEntropy(), new Accuracy());
-Console.WriteLine($"Training on {model.Device} for {epochs} epoch(s), batch size {batchSize}.");
+model.PrecisionPolicy = precision;
+Console.WriteLine($"Training on {model.Device} in {precision} for {epochs} epoch(s), batch size {batchSize}.");
 var clock = Stopwatch.StartNew();
 var history = model.Fit(train, epochs, batchSize, validationData: test, seed: seed);
 double seconds = clock.Elapsed.TotalSeconds;

@@ -2,6 +2,8 @@
 # Uses Kernelwise the ways a user would, from folders outside this repository (no Directory.Build.* of ours above
 # them), and checks that each one trains a small model (a finite, falling loss is printed):
 #   package      pack → a console project with a PackageReference from a local folder feed → dotnet run
+#   onnxruntime  pack Kernelwise.OnnxRuntime too → a console project referencing only it (Kernelwise comes with it)
+#                → trains, then predicts with model.ToOnnxPredictor() and compares with Model.Predict
 #   publish-fd   that project published framework-dependent for linux-x64 → run the published app
 #   publish-sc   that project published self-contained for linux-x64 → run the published app
 #   project      a console project with a ProjectReference to src/Kernelwise → dotnet run
@@ -97,6 +99,40 @@ XML
     fi
   done
   rm -rf "$work/package/bin" "$work/package/obj"
+fi
+
+# 1b. The ONNX Runtime package, which brings Kernelwise and ONNX Runtime with it.
+if ! dotnet pack "$root/src/Kernelwise.OnnxRuntime" -c Release -p:Version="$version" -o "$work/feed" > "$work/pack-onnxruntime.log" 2>&1; then
+  fail onnxruntime "dotnet pack of Kernelwise.OnnxRuntime failed"; tail -25 "$work/pack-onnxruntime.log"
+else
+  mkdir -p "$work/onnxruntime"
+  cp "$work/package/nuget.config" "$work/onnxruntime/" 2>/dev/null || cat > "$work/onnxruntime/nuget.config" <<XML
+<configuration><packageSources><clear/><add key="local" value="$work/feed"/><add key="nuget.org" value="https://api.nuget.org/v3/index.json"/></packageSources></configuration>
+XML
+  cat > "$work/onnxruntime/onnxruntime.csproj" <<XML
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework><ImplicitUsings>enable</ImplicitUsings><Nullable>enable</Nullable></PropertyGroup>
+  <ItemGroup><PackageReference Include="Kernelwise.OnnxRuntime" Version="$version" /></ItemGroup>
+</Project>
+XML
+  { program; cat <<'CS'
+using (var predictor = Kernelwise.OnnxRuntime.OnnxPredictorExtensions.ToOnnxPredictor(model))
+using (var expected = model.Predict(x))
+using (var actual = predictor.Predict(x))
+{
+    double worst = (expected - actual).abs().max().item<float>();
+    Console.WriteLine(FormattableString.Invariant($"onnxruntime-difference={worst:R}"));
+}
+CS
+  } > "$work/onnxruntime/Program.cs"
+  (cd "$work/onnxruntime" && dotnet run) > "$work/onnxruntime.log" 2>&1
+  code=$?
+  if [ $code -eq 0 ] && ! awk -F= '/^onnxruntime-difference=/ { found = 1; if ($2 + 0 > 1e-4) bad = 1 } END { exit !(found && !bad) }' "$work/onnxruntime.log"; then
+    fail onnxruntime "no ONNX Runtime prediction within 1e-4 of Model.Predict in its output"; tail -25 "$work/onnxruntime.log"
+  else
+    trained onnxruntime "$work/onnxruntime.log" $code
+  fi
+  rm -rf "$work/onnxruntime/bin" "$work/onnxruntime/obj"
 fi
 
 # 2. A console project with a ProjectReference: no build step of ours runs for it.

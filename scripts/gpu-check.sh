@@ -8,8 +8,13 @@
 # 2. trains AlexNet (torchvision's ImageNet configuration, 3×224×224) with examples/alexnet.cs on the GPU for a few
 #    hundred steps on synthetic data, then on real data: IMAGE_FOLDER (one sub-folder of images per class) or, when
 #    none is given, Fashion-MNIST written out as PNG files by scripts/make-image-folder.cs and upscaled to 224×224,
-# 3. prints training images/s (measured by the example after its warm-up steps, data loading included) and the peak
-#    GPU memory of each run.
+# 3. trains the same synthetic run under mixed-float16 and mixed-bfloat16 precision (PRECISIONS), for the speed-up
+#    over float32 (TF32) and the memory each needs,
+# 4. checks that the GPU computes what the CPU computes: scripts/device-agreement.cs takes one training step of a
+#    convnet from the same weights on both and compares loss, weight update and outputs (float32 within 1e-3
+#    relative, the 16-bit policies within 1e-1),
+# 5. prints training images/s (measured by the example after its warm-up steps, data loading included), the peak
+#    GPU memory of each run and the mixed-precision speed-ups.
 #
 # Peak memory: TorchSharp 0.107 has no CUDA memory-statistics API, so the script polls
 #   nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits -i $GPU -lms 100
@@ -18,7 +23,7 @@
 # bound of what the model needs; a 100 ms poll can miss a shorter peak.
 #
 # Settings (environment): STEPS (300), BATCH_SIZE (128), IMAGE_SIZE (224), IMAGES (images written for the real-data
-# run; 45000), GPU (index; 0). `scripts/gpu-check.sh --cpu-smoke` runs the same steps on the CPU backend with tiny
+# run; 45000), GPU (index; 0), PRECISIONS (mixed-float16 mixed-bfloat16; empty to skip). `scripts/gpu-check.sh --cpu-smoke` runs the same steps on the CPU backend with tiny
 # sizes and no nvidia-smi, to check the script itself on a machine without a GPU.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -82,12 +87,28 @@ run() {
     peak="$((max - before)) MiB above the $before MiB in use before the run (peak $max MiB device-wide, nvidia-smi polled every 100 ms)"
   fi
   SUMMARY+=("$label: ${rate:-?} images/s; GPU memory: $peak")
+  RATES[$label]="${rate:-}"
 }
+declare -A RATES
 
 run synthetic --synthetic --epochs 1 --synthetic-size $((STEPS * BATCH_SIZE))
+for precision in ${PRECISIONS-mixed-float16 mixed-bfloat16}; do
+  run "synthetic-$precision" --synthetic --epochs 1 --synthetic-size $((STEPS * BATCH_SIZE)) --precision "$precision"
+  if [[ -n "${RATES[synthetic]}" && -n "${RATES[synthetic-$precision]}" ]]; then
+    SUMMARY+=("  $precision speed-up over float32 (TF32): $(awk -v a="${RATES[synthetic-$precision]}" -v b="${RATES[synthetic]}" 'BEGIN { printf "%.2f", a / b }')x")
+  fi
+done
 # One epoch of at most STEPS batches; the folder needs STEPS × BATCH_SIZE training images (90% of it) for the full count.
 run real-data --data "$FOLDER" --epochs 1 --val-fraction 0.1
+
+echo "== Same training step on the CPU and on $DEVICE (scripts/device-agreement.cs)"
+set +e
+dotnet run -c Release scripts/device-agreement.cs -- --device "$DEVICE" 2>&1 | tee "$WORK/agreement.log"
+AGREEMENT=${PIPESTATUS[0]}
+set -e
+SUMMARY+=("CPU against $DEVICE, one step: $(tail -n1 "$WORK/agreement.log")")
 
 echo
 echo "== GPU check summary (AlexNet ImageNet configuration, ${IMAGE_SIZE}×${IMAGE_SIZE}, batch $BATCH_SIZE, $STEPS steps, $WARMUP warm-up steps left out)"
 for line in "${SUMMARY[@]}"; do echo "$line"; done
+exit "$AGREEMENT"

@@ -66,3 +66,21 @@ public sealed record BenchmarkResult(string Case, string Unit, double[] Samples,
     /// <summary>Largest sample.</summary>
     public double Max => Samples.Length == 0 ? double.NaN : Samples.Max();
 }
+
+/// <summary>Where the harness writes: the repository's <c>benchmarks/results</c> folder.</summary>
+public static class BenchmarkPaths
+{
+    /// <summary>The repository root (the folder holding Kernelwise.sln), or the current folder when run elsewhere.</summary>
+    public static string RepoRoot
+    {
+        get
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Kernelwise.sln"))) dir = dir.Parent;
+            return dir?.FullName ?? Directory.GetCurrentDirectory();
+        }
+    }
+
+    /// <summary>benchmarks/results under the repository root.</summary>
+    public static string ResultsDirectory => Path.Combine(RepoRoot, "benchmarks", "results");
+}

@@ -96,7 +96,10 @@ File.WriteAllText(outFile, report.ToString());
 Console.Error.WriteLine($"Written to {outFile}");
 return 0;
 
-static string F(double v) => double.IsNaN(v) ? "-" : Math.Abs(v) >= 100 ? v.ToString("0.0", CultureInfo.InvariantCulture) : v.ToString("0.000", CultureInfo.InvariantCulture);
+static string F(double v) => double.IsNaN(v) ? "-"
+    : Math.Abs(v) >= 100 ? v.ToString("0.0", CultureInfo.InvariantCulture)
+    : v != 0 && Math.Abs(v) < 0.001 ? v.ToString("0.00E+0", CultureInfo.InvariantCulture) // output differences, say
+    : v.ToString("0.000", CultureInfo.InvariantCulture);
 
 static string CpuName()
 {
@@ -120,9 +123,4 @@ static string MemoryTotal()
     catch (IOException) { return "unknown memory"; }
 }
 
-static string FindRepoRoot()
-{
-    var dir = new DirectoryInfo(AppContext.BaseDirectory);
-    while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Kernelwise.sln"))) dir = dir.Parent;
-    return dir?.FullName ?? Directory.GetCurrentDirectory();
-}
+static string FindRepoRoot() => BenchmarkPaths.RepoRoot;

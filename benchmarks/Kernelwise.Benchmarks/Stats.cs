@@ -15,6 +15,20 @@ public static partial class Stats
         return s.Length % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2;
     }
 
+    /// <summary>
+    /// The <paramref name="fraction"/> quantile of <paramref name="values"/> (0.9 for the 90th percentile), interpolating
+    /// linearly between the two nearest ranks; NaN when empty.
+    /// </summary>
+    public static double Percentile(IReadOnlyCollection<double> values, double fraction)
+    {
+        if (values.Count == 0) return double.NaN;
+        var s = values.OrderBy(v => v).ToArray();
+        double rank = fraction * (s.Length - 1);
+        int below = (int)Math.Floor(rank);
+        int above = Math.Min(below + 1, s.Length - 1);
+        return s[below] + (rank - below) * (s[above] - s[below]);
+    }
+
     /// <summary>Runs <paramref name="action"/> <paramref name="warmup"/> times unmeasured, then <paramref name="repeats"/> times, returning milliseconds per run.</summary>
     public static double[] TimeMs(Action action, int repeats, int warmup = 2)
     {
@@ -72,6 +86,39 @@ public static partial class Stats
                 action();
                 result[name].WallMs[r] = sw.Elapsed.TotalMilliseconds;
                 result[name].CpuMs[r] = ProcessCpuMs() - cpu;
+            }
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Latency of single calls, interleaved: round r runs <paramref name="calls"/> timed calls of every case, one case
+    /// after the other, in alternating order (A B, then B A, …). Each call receives its index (to pick a different input).
+    /// Returns, per case, the microseconds of every call grouped by round, and the process CPU milliseconds of each round's
+    /// calls (all threads), after <paramref name="warmupCalls"/> unmeasured calls per case.
+    /// </summary>
+    public static Dictionary<string, (double[][] CallUs, double[] CpuMs)> TimeCallsInterleaved(
+        IReadOnlyDictionary<string, Action<int>> cases, int rounds, int calls, int warmupCalls)
+    {
+        foreach (var a in cases.Values) for (int i = 0; i < warmupCalls; i++) a(i);
+        var result = cases.Keys.ToDictionary(k => k, _ => (CallUs: new double[rounds][], CpuMs: new double[rounds]));
+        var order = cases.ToList();
+        var sw = new Stopwatch();
+        for (int r = 0; r < rounds; r++)
+        {
+            var round = r % 2 == 0 ? order : Enumerable.Reverse(order);
+            foreach (var (name, action) in round)
+            {
+                var us = new double[calls];
+                double cpu = ProcessCpuMs();
+                for (int c = 0; c < calls; c++)
+                {
+                    sw.Restart();
+                    action(r * calls + c);
+                    us[c] = sw.Elapsed.TotalMicroseconds;
+                }
+                result[name].CpuMs[r] = ProcessCpuMs() - cpu;
+                result[name].CallUs[r] = us;
             }
         }
         return result;

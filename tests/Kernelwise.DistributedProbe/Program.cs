@@ -12,13 +12,21 @@ using static TorchSharp.torch;
 //   throw            rank 1 throws at step 5; RunOrAbort aborts the job
 //   kill             all ranks all-reduce in a loop; rank 1 prints "rank 1 pid P ready" and waits to be killed
 //   bandwidth [MiB…] all-reduce throughput of float32 buffers; rank 0 prints one line per size
+// Data-parallel Fit with `new DataParallel()` (FitChecks.cs):
+//   fit-compare [--steps S --batch B]  N ranks × B against 1 process × N·B: weights and epoch metrics; rank 0 prints,
+//                                      last, "largest weight difference: D"
+//   fit-resume <folder>                 resume from an interrupted and from an epoch-end checkpoint; who wrote files
+//   fit-throw | fit-kill                a callback throws in the last rank | the last rank waits to be killed
+//   fit-mismatch [--data]               the last rank builds a different model (or passes different data)
+//   fit-measure [--steps S --batch B --threads T]   images/s and gradient-averaging share on Fashion-MNIST
 // Any failed check aborts every rank (exit code 3), so a failing probe never leaves another rank waiting.
 if (args.Length == 0)
 {
-    Console.Error.WriteLine("Usage: Kernelwise.DistributedProbe collectives|bucketing|mismatch|throw|kill|bandwidth [MiB...]");
+    Console.Error.WriteLine("Usage: Kernelwise.DistributedProbe collectives|bucketing|mismatch|throw|kill|bandwidth [MiB...]|fit-compare|fit-resume <folder>|fit-throw|fit-kill|fit-mismatch [--data]|fit-measure");
     return 2;
 }
 torch.set_num_threads(1);
+if (args[0].StartsWith("fit-", StringComparison.Ordinal)) return Kernelwise.DistributedProbe.FitChecks.Run(args);
 using var backend = Collectives.FromEnvironment();
 int rank = backend.Rank, size = backend.Size;
 Console.WriteLine($"rank {rank} of {size}: backend {backend.Name}; launch {MpiLaunch.Detect()?.Source ?? "none"}");

@@ -53,7 +53,8 @@ public static class ActivationFunctions
         Activation.SiLU => nn.functional.silu(x),
         Activation.Sigmoid => nn.functional.sigmoid(x),
         Activation.Tanh => nn.functional.tanh(x),
-        Activation.Softmax => nn.functional.softmax(x, 1),
+        // Softmax stays in float32 under mixed precision (its sums lose too much in 16 bits).
+        Activation.Softmax => x.dtype is ScalarType.BFloat16 or ScalarType.Float16 ? nn.functional.softmax(x, 1, ScalarType.Float32) : nn.functional.softmax(x, 1),
         _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, $"Unknown activation {activation}."),
     };
 }

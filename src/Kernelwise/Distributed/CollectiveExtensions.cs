@@ -41,7 +41,8 @@ public static class CollectiveExtensions
 
     /// <summary>
     /// Checks that every rank holds the same named tensors (names, element types and shapes, in order) as rank 0,
-    /// and throws on every rank if one differs — the rank that differs names the first difference. Call it before
+    /// and throws on every rank if one differs — every rank's error names the first rank that differs and its first
+    /// difference (an abort may end the other ranks before they print theirs). Call it before
     /// <see cref="BroadcastTensors"/>: collectives over buffers of different sizes would hang or corrupt memory.
     /// </summary>
     /// <param name="backend">The group.</param>
@@ -63,16 +64,26 @@ public static class CollectiveExtensions
         backend.Broadcast(text);
         var reference = length[0] == 0 ? new List<string>() : Encoding.UTF8.GetString(text).Split('\n').ToList();
 
-        string? difference = FirstDifference(mine, reference);
+        string? difference = FirstDifference(mine, reference, "here");
         var differs = new long[backend.Size];
         if (difference is not null) differs[backend.Rank] = 1;
         backend.AllReduceSum(differs.AsSpan());
         var ranks = Enumerable.Range(0, backend.Size).Where(r => differs[r] != 0).ToArray();
         if (ranks.Length == 0) return;
+
+        // The first rank that differs tells every rank how, so that whichever rank reports first (an abort may end the
+        // others before they print) names the difference.
+        int first = ranks[0];
+        byte[] detail = backend.Rank == first ? Encoding.UTF8.GetBytes(FirstDifference(mine, reference, $"on rank {first}")!) : [];
+        long[] detailLength = [detail.LongLength];
+        backend.Broadcast(MemoryMarshal.AsBytes(detailLength.AsSpan()), first);
+        if (backend.Rank != first) detail = new byte[detailLength[0]];
+        backend.Broadcast(detail, first);
+
         if (difference is not null)
             throw new InvalidOperationException($"The {what} on rank {backend.Rank} differs from rank 0's: {difference}. Every rank must build the same {what}.");
         throw new InvalidOperationException(
-            $"The {what} differs across ranks: rank(s) {string.Join(", ", ranks)} hold a different {what} from rank 0's (their own errors name the difference). Every rank must build the same {what}.");
+            $"The {what} differs across ranks: rank(s) {string.Join(", ", ranks)} hold a different {what} from rank 0's (rank {first}: {Encoding.UTF8.GetString(detail)}). Every rank must build the same {what}.");
     }
 
     /// <summary>
@@ -105,13 +116,14 @@ public static class CollectiveExtensions
         }
     }
 
-    private static string? FirstDifference(List<string> mine, List<string> reference)
+    /// <summary>The first difference between this rank's tensors and rank 0's, with this rank called <paramref name="self"/> ("here", "on rank 3").</summary>
+    private static string? FirstDifference(List<string> mine, List<string> reference, string self)
     {
         for (int i = 0; i < Math.Max(mine.Count, reference.Count); i++)
         {
-            if (i >= mine.Count) return $"it has {mine.Count} tensors where rank 0 has {reference.Count} (rank 0's tensor {i} is {reference[i]})";
-            if (i >= reference.Count) return $"it has {mine.Count} tensors where rank 0 has {reference.Count} (its extra tensor {i} is {mine[i]})";
-            if (mine[i] != reference[i]) return $"tensor {i} is {mine[i]} here and {reference[i]} on rank 0";
+            if (i >= mine.Count) return $"it has {mine.Count} tensors {self} where rank 0 has {reference.Count} (rank 0's tensor {i} is {reference[i]})";
+            if (i >= reference.Count) return $"it has {mine.Count} tensors {self} where rank 0 has {reference.Count} (its extra tensor {i} is {mine[i]})";
+            if (mine[i] != reference[i]) return $"tensor {i} is {mine[i]} {self} and {reference[i]} on rank 0";
         }
         return null;
     }

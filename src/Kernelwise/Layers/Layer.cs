@@ -46,6 +46,16 @@ public abstract class Layer
     /// <summary>The name given by the user, if any.</summary>
     public string? RequestedName { get; }
 
+    /// <summary>
+    /// This layer's own precision policy, overriding the model's (Keras's per-layer dtype policy): e.g.
+    /// <c>new Dense(10) { PrecisionPolicy = PrecisionPolicy.Float32 }</c> keeps the last layer in float32 in a
+    /// mixed-precision model. Null (the default) follows the model.
+    /// </summary>
+    public PrecisionPolicy? PrecisionPolicy { get; init; }
+
+    /// <summary>True for layers that always compute in float32 under mixed precision (normalisation statistics).</summary>
+    internal virtual bool KeepsFloat32 => false;
+
     /// <summary>The layer's name in the model (unique), used in summaries, errors and weight names.</summary>
     public string Name => _name ?? RequestedName ?? DefaultNamePrefix;
 

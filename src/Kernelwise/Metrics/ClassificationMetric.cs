@@ -77,6 +77,11 @@ public abstract class ClassificationMetric : Metric
     protected abstract double Binary(ConfusionMatrix m);
 
     /// <inheritdoc />
+    /// <remarks>
+    /// The class count with its sign (negative for a binary model), then the matrix's counts row by row. States of
+    /// several processes may be summed element-wise (data-parallel training): the class count is read back from the
+    /// length, and the sign survives the sum.
+    /// </remarks>
     public override double[]? GetState() => Matrix is not { } m ? Array.Empty<double>() : m.RawCounts.Select(c => (double)c).Prepend(IsBinary ? -m.Classes : m.Classes).ToArray();
 
     /// <inheritdoc />
@@ -90,7 +95,9 @@ public abstract class ClassificationMetric : Metric
             _matrix = null;
             return;
         }
-        int classes = (int)Math.Abs(state[0]);
+        int classes = (int)Math.Round(Math.Sqrt(state.Length - 1));
+        if (classes < 1 || classes * classes != state.Length - 1)
+            throw new ArgumentException($"{GetType().Name} expects a state of 1 + classes² values; received {state.Length}.", nameof(state));
         IsBinary = state[0] < 0;
         _matrix = new ConfusionMatrix(classes);
         for (int i = 0; i < classes * classes; i++) _matrix.RawCounts[i] = (long)state[i + 1];

@@ -25,8 +25,10 @@ public abstract class Metric
     public abstract Metric Clone();
 
     /// <summary>
-    /// The accumulated counts, for a checkpoint taken in the middle of an epoch; null (the default) when the metric
-    /// cannot be resumed, in which case a resumed epoch reports it over the remaining batches only.
+    /// The accumulated counts, for a checkpoint taken in the middle of an epoch and for data-parallel training, where
+    /// the states of all processes are summed element-wise and restored with <see cref="SetState"/> (so the counts
+    /// must add up: sums, not means). Null (the default) when the metric cannot be resumed or summed: a resumed epoch
+    /// then reports it over the remaining batches only, and a data-parallel run reports each process's own value.
     /// </summary>
     public virtual double[]? GetState() => null;
 

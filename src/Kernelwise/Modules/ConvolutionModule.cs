@@ -63,14 +63,27 @@ internal sealed class ConvolutionModule : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var x = _padPairs is null ? input : nn.functional.pad(input, _padPairs);
         Tensor y;
-        if (_convolution is not null) y = _convolution(x, weight, bias, _stride, _symmetricPadding, _dilation, _groups);
+        if (_convolution is not null)
+        {
+            // The explicit convolution is written for float32 (and float64): mixed precision leaves it in float32.
+            if (x.dtype is ScalarType.BFloat16 or ScalarType.Float16) x = x.to_type(weight.dtype);
+            y = _convolution(x, weight, bias, _stride, _symmetricPadding, _dilation, _groups);
+        }
         else
         {
+            // Mixed precision: compute in the 16-bit type; the float32 weights are cast on the fly (master weights).
+            Tensor w = weight, b = bias!;
+            if (Autocast.Current is { } type)
+            {
+                x = Autocast.To(x, type);
+                w = Autocast.To(weight, type);
+                if (bias is not null) b = Autocast.To(bias, type);
+            }
             y = _rank switch
             {
-                1 => nn.functional.conv1d(x, weight, bias, _stride[0], _symmetricPadding[0], _dilation[0], _groups),
-                2 => nn.functional.conv2d(x, weight, bias, _stride, _symmetricPadding, _dilation, _groups),
-                _ => nn.functional.conv3d(x, weight, bias, _stride, _symmetricPadding, _dilation, _groups),
+                1 => nn.functional.conv1d(x, w, bias is null ? null : b, _stride[0], _symmetricPadding[0], _dilation[0], _groups),
+                2 => nn.functional.conv2d(x, w, bias is null ? null : b, _stride, _symmetricPadding, _dilation, _groups),
+                _ => nn.functional.conv3d(x, w, bias is null ? null : b, _stride, _symmetricPadding, _dilation, _groups),
             };
         }
         if (_activation != Activation.Linear) y = ActivationFunctions.Apply(_activation, y);

@@ -58,11 +58,19 @@ internal sealed class ConvolutionTransposeModule : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
+        Tensor x = input, w = weight;
+        Tensor? b = bias;
+        if (Autocast.Current is { } type)
+        {
+            x = Autocast.To(input, type);
+            w = Autocast.To(weight, type);
+            if (bias is not null) b = Autocast.To(bias, type);
+        }
         var y = _rank switch
         {
-            1 => nn.functional.conv_transpose1d(input, weight, bias, _stride[0], _padding[0], _outputPadding[0], _dilation[0], _groups),
-            2 => nn.functional.conv_transpose2d(input, weight, bias, _stride, _padding, _outputPadding, _dilation, _groups),
-            _ => nn.functional.conv_transpose3d(input, weight, bias, _stride, _padding, _outputPadding, _dilation, _groups),
+            1 => nn.functional.conv_transpose1d(x, w, b, _stride[0], _padding[0], _outputPadding[0], _dilation[0], _groups),
+            2 => nn.functional.conv_transpose2d(x, w, b, _stride, _padding, _outputPadding, _dilation, _groups),
+            _ => nn.functional.conv_transpose3d(x, w, b, _stride, _padding, _outputPadding, _dilation, _groups),
         };
         for (int i = 0; i < _rank; i++)
         {

@@ -31,6 +31,15 @@ internal sealed class DenseModule : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor input)
     {
+        if (Autocast.Current is { } type)
+        {
+            // Mixed precision: compute in the 16-bit type; the float32 weights are cast on the fly (master weights).
+            using var scope = NewDisposeScope();
+            var x = Autocast.To(input, type);
+            var b = bias is null ? null : Autocast.To(bias, type);
+            var z = nn.functional.linear(x, Autocast.To(weight, type), b);
+            return (_activation == Activation.Linear ? z : ActivationFunctions.Apply(_activation, z)).MoveToOuterDisposeScope();
+        }
         if (_activation == Activation.Linear) return nn.functional.linear(input, weight, bias);
         using var y = nn.functional.linear(input, weight, bias);
         return ActivationFunctions.Apply(_activation, y);

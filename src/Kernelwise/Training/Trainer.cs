@@ -103,6 +103,23 @@ public abstract class Trainer : IDisposable
     /// <summary>The metrics of each output.</summary>
     public IReadOnlyList<IReadOnlyList<Metric>> OutputMetrics => _metrics;
 
+    /// <summary>
+    /// The precision the model computes in (Keras's dtype policy): <see cref="PrecisionPolicy.Float32"/> by default;
+    /// <see cref="PrecisionPolicy.MixedBFloat16"/> or <see cref="PrecisionPolicy.MixedFloat16"/> run convolutions and
+    /// dense layers in 16 bits with float32 master weights, and the latter trains with a dynamic loss scaler
+    /// (<see cref="LossScaler"/>). Outputs, losses and metrics stay float32.
+    /// </summary>
+    public PrecisionPolicy PrecisionPolicy
+    {
+        get => _precision;
+        set => _precision = value ?? throw new ArgumentNullException(nameof(value));
+    }
+
+    private PrecisionPolicy _precision = PrecisionPolicy.Float32;
+
+    /// <summary>The dynamic loss scaler of float16 training (created at the first <c>Fit</c> with <see cref="PrecisionPolicy.MixedFloat16"/>; saved in checkpoints).</summary>
+    public LossScaler? LossScaler { get; internal set; }
+
     /// <summary>Per-epoch results of every <see cref="Fit"/> call so far, and how the last one ended.</summary>
     public History History { get; } = new();
 
@@ -321,7 +338,9 @@ public abstract class Trainer : IDisposable
     /// <param name="validationBatchSize">Samples per validation step; <paramref name="batchSize"/> when null (Keras's default).</param>
     /// <param name="shuffle">Reshuffle the training samples every epoch.</param>
     /// <param name="seed">Seeds the shuffle order, the augmentation and libtorch's generator (dropout): with the same seed
-    /// (and weights built after the same <c>torch.manual_seed</c>), a CPU run is bit-identical.</param>
+    /// (and weights built after the same <c>torch.manual_seed</c>), a CPU run is bit-identical. In a data-parallel run
+    /// every process uses rank 0's shuffle order, and each process other than rank 0 mixes its rank into libtorch's
+    /// generator, so dropout masks differ between processes.</param>
     /// <param name="callbacks">Hooks called during training.</param>
     /// <param name="verbose">0 silent, 1 progress bar (one line per epoch when output is redirected), 2 one line per epoch.</param>
     /// <param name="initialEpoch">Epoch index to start from (to continue training).</param>
@@ -332,8 +351,10 @@ public abstract class Trainer : IDisposable
     /// <param name="resumeFrom">A training checkpoint (<see cref="TrainingCheckpoint"/>) to resume from: weights, optimizer
     /// and callback state, epoch and batch, random state, data order and history are restored, and training continues
     /// where it stopped. <paramref name="initialEpoch"/> is then ignored.</param>
-    /// <param name="strategy">How to spread training over processes; null takes the one the environment says (a plain
-    /// single process, unless launched by <c>mpirun</c> with <c>Kernelwise.Distributed</c> configured).</param>
+    /// <param name="strategy">How to spread training over processes; null trains in this process alone. With
+    /// <c>new DataParallel()</c> (the Distributed namespace), every process started by <c>mpirun</c> trains its part of
+    /// each batch of one shared model (and without <c>mpirun</c> it is an ordinary single-process run); see
+    /// docs/distributed.md.</param>
     /// <param name="cancellationToken">Stops training after the current step (or accumulation window); callbacks get
     /// <see cref="Callback.OnInterrupt"/>, so <see cref="SaveOnInterrupt"/> can save a checkpoint.</param>
     public History Fit(Dataset x, int epochs = 1, int batchSize = 32, Dataset? validationData = null, double validationSplit = 0,
@@ -364,8 +385,9 @@ public abstract class Trainer : IDisposable
         }
         RequireCompiled(nameof(Fit));
         var list = new CallbackList(callbacks ?? Array.Empty<Callback>());
-        return Engine.FitLoop.Run(this, new Engine.FitOptions(x, epochs, batchSize, validationData, validationSplit, validationBatchSize ?? batchSize,
-            shuffle, seed, list, verbose, initialEpoch, stepsPerEpoch, classWeight, resumeFrom, strategy ?? DistributionStrategy.SingleProcess, cancellationToken));
+        var options = new Engine.FitOptions(x, epochs, batchSize, validationData, validationSplit, validationBatchSize ?? batchSize,
+            shuffle, seed, list, verbose, initialEpoch, stepsPerEpoch, classWeight, resumeFrom, strategy ?? DistributionStrategy.SingleProcess, cancellationToken);
+        return options.Strategy.Run(() => Engine.FitLoop.Run(this, options));
     }
 
     /// <summary>Loss and metrics over <paramref name="data"/> in inference mode (dropout off, batch-norm running statistics).</summary>

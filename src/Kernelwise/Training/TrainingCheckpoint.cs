@@ -192,6 +192,12 @@ public sealed class TrainingCheckpoint : IDisposable
             sections.Add(("weights", ms.ToArray()));
         }
         sections.Add(("optimizer", Bytes(w => optimizer.save_state_dict(w))));
+        sections.Add(("precision", Bytes(w =>
+        {
+            w.Write(model.PrecisionPolicy.Name);
+            w.Write(model.LossScaler is not null);
+            model.LossScaler?.Save(w);
+        })));
         if (!finished && session.Tracker is { ComponentSums.Length: > 0 } tracker)
         {
             var components = tracker.ComponentSumValues();
@@ -257,6 +263,9 @@ public sealed class TrainingCheckpoint : IDisposable
         }
         var history = ReadHistory();
         model.History.ReplaceWith(history);
+        // The running figures of an interrupted epoch are the sums over all processes of a data-parallel run: only rank
+        // 0 takes them up again, the others start from zero, and the epoch's sum across processes comes out right.
+        bool takeFigures = session.IsPrimary;
         using (var r = Reader("metrics"))
         {
             int count = r.ReadInt32();
@@ -266,7 +275,7 @@ public sealed class TrainingCheckpoint : IDisposable
                 int length = r.ReadInt32();
                 var state = length < 0 ? null : Enumerable.Range(0, length).Select(_ => r.ReadDouble()).ToArray();
                 var metric = session.Metrics.SelectMany((ms, o) => ms.Select(m => (Key: model.MetricKey(o, m.Name), Metric: m))).FirstOrDefault(p => p.Key == name).Metric;
-                if (metric is not null && state is not null) metric.SetState(state);
+                if (takeFigures && metric is not null && state is not null) metric.SetState(state);
             }
         }
         var saved = new Dictionary<string, byte[]>();
@@ -286,6 +295,24 @@ public sealed class TrainingCheckpoint : IDisposable
             using var r = new BinaryReader(ms, Encoding.UTF8);
             callback.LoadState(r);
         }
+        if (_sections.ContainsKey("precision"))
+        {
+            using var r = Reader("precision");
+            string policy = r.ReadString();
+            if (policy != model.PrecisionPolicy.Name)
+                throw new CheckpointException(Path, $"Checkpoint '{Path}' was taken with precision {policy}, but model '{model.Name}' computes in {model.PrecisionPolicy.Name}. Set model.PrecisionPolicy = PrecisionPolicy.Parse(\"{policy}\") to resume.");
+            if (r.ReadBoolean())
+            {
+                try
+                {
+                    model.LossScaler = LossScaler.Read(r);
+                }
+                catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
+                {
+                    throw new CheckpointException(Path, $"Checkpoint '{Path}' has an invalid loss scaler state: {e.Message}", e);
+                }
+            }
+        }
         session.BatchesDone = BatchesDone;
         double[]? components = null;
         if (_sections.ContainsKey("loss_components"))
@@ -294,7 +321,7 @@ public sealed class TrainingCheckpoint : IDisposable
             components = new double[r.ReadInt32()];
             for (int i = 0; i < components.Length; i++) components[i] = r.ReadDouble();
         }
-        services.Tracker.Restore(LossSum, Seen, components);
+        if (takeFigures) services.Tracker.Restore(LossSum, Seen, components);
     }
 
     /// <summary>Sets libtorch's CPU random generator to the state saved with the checkpoint.</summary>

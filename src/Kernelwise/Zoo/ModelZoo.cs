@@ -89,4 +89,19 @@ public static class ModelZoo
     public static Sequential ResNet50(int numClasses = 1000, int inputChannels = 3, int inputSize = 224, ZooVariant variant = ZooVariant.Auto, int width = 64,
         bool includeTop = true, ZooPooling pooling = ZooPooling.None)
         => ResNet.Create(50, numClasses, inputChannels, inputSize, variant, width, includeTop, pooling);
+
+    /// <summary>
+    /// A small residual network for 28×28 and 32×32 images: a 3×3 stem with max pooling, four basic residual blocks at
+    /// widths w, 2w, 2w, 4w (two of them with stride 2), global average pooling, dropout and a linear classifier —
+    /// 382,058 parameters (PyTorch's count) and 14.0 M multiply-accumulates per image for 1×28×28, width 32 and 10 classes. It is the
+    /// network of the time-to-accuracy recipe, which reaches 0.94 Fashion-MNIST test accuracy on two CPU cores
+    /// (docs/performance.md).
+    /// </summary>
+    /// <param name="numClasses">Number of outputs (logits).</param>
+    /// <param name="inputChannels">Input channels (1 for grey images).</param>
+    /// <param name="inputSize">Input height and width (28 for Fashion-MNIST, 32 for CIFAR).</param>
+    /// <param name="width">Channels of the stem and the first block (32).</param>
+    /// <param name="dropout">Dropout rate before the classifier (0 for none).</param>
+    public static Sequential SmallResNet(int numClasses = 10, int inputChannels = 1, int inputSize = 28, int width = 32, double dropout = 0.2)
+        => Zoo.SmallResNet.Create(numClasses, inputChannels, inputSize, width, dropout);
 }

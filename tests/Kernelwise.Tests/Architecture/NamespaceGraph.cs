@@ -30,11 +30,11 @@ internal static class NamespaceGraph
         return parts.Length == 1 ? "Kernelwise" : "Kernelwise." + parts[1];
     }
 
-    /// <summary>Arrows between namespaces, each with one example (referring type → referred type) for messages.</summary>
-    public static Dictionary<string, Dictionary<string, string>> Build(Assembly assembly)
+    /// <summary>Arrows between namespaces of <paramref name="assemblies"/>, each with one example (referring type → referred type) for messages.</summary>
+    public static Dictionary<string, Dictionary<string, string>> Build(params Assembly[] assemblies)
     {
         var edges = new Dictionary<string, Dictionary<string, string>>();
-        foreach (var type in assembly.GetTypes())
+        foreach (var type in assemblies.SelectMany(a => a.GetTypes()))
         {
             string from = Group(type.Namespace ?? Outermost(type).Namespace);
             if (from.Length == 0) continue;

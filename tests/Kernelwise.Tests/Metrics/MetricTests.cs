@@ -103,6 +103,48 @@ public class MetricTests
         Assert.Equal(f1.Result(), copy.Result());
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(1)]
+    public void Should_EqualOneMetricOverAllBatches_When_StatesOfSeveralProcessesAreSummed(int outputs)
+    {
+        // Data-parallel training sums each process's state element-wise and restores the sum: the class count and the
+        // binary flag must survive the sum, and a process that saw nothing contributes zeros.
+        bool binary = outputs == 1;
+        Tensor Scores_(int part) => binary
+            ? tensor(part == 0 ? new float[] { 2f, -1f, 0.5f } : new float[] { 3f, -2f }, new long[] { part == 0 ? 3 : 2, 1 })
+            : Scores(part == 0 ? Predicted.Take(3) : Predicted.Skip(3), 3);
+        Tensor Targets_(int part) => binary
+            ? tensor(part == 0 ? new float[] { 1, 1, 1 } : new float[] { 0, 0 })
+            : tensor(part == 0 ? Targets.Take(3).ToArray() : Targets.Skip(3).ToArray());
+
+        foreach (Func<Metric> make in new Func<Metric>[] { () => new F1Score(), () => new Precision(), () => new Accuracy() })
+        {
+            if (binary && make() is Accuracy) continue;
+            var whole = make();
+            var parts = new[] { make(), make() };
+            for (int part = 0; part < 2; part++)
+            {
+                using var s = Scores_(part);
+                using var t = Targets_(part);
+                whole.Update(s, t);
+                parts[part].Update(s, t);
+            }
+            var a = parts[0].GetState()!;
+            var b = parts[1].GetState()!;
+            var summed = make();
+            summed.SetState(a.Zip(b, (x, y) => x + y).ToArray());
+            Assert.Equal(whole.Result(), summed.Result(), 12);
+
+            // A third process without samples: its state is empty (a confusion matrix) or zeros, and adds nothing.
+            var idle = make().GetState()!;
+            var padded = idle.Length == 0 ? new double[a.Length] : idle;
+            var withIdle = make();
+            withIdle.SetState(a.Zip(b, (x, y) => x + y).Zip(padded, (x, y) => x + y).ToArray());
+            Assert.Equal(whole.Result(), withIdle.Result(), 12);
+        }
+    }
+
     [Fact]
     public void Should_NameTheClass_When_ATargetIsOutOfRange()
     {

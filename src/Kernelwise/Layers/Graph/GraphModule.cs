@@ -17,6 +17,7 @@ public sealed class GraphModule : nn.Module<Tensor, Tensor>
     private readonly int[] _inputSlots;
     private readonly int[] _outputSlots;
     private readonly int _slotCount;
+    private readonly bool _layerPolicies;
     private readonly Dictionary<string, int> _slotsByName = new(StringComparer.Ordinal);
 
     private sealed record Step(Layer Layer, nn.Module Module, int[] Inputs, int Output, int[] Release);
@@ -25,6 +26,7 @@ public sealed class GraphModule : nn.Module<Tensor, Tensor>
     {
         Graph = graph;
         foreach (var layer in graph.Layers) register_module(layer.Name, modules[layer]);
+        _layerPolicies = graph.Layers.Any(l => l.PrecisionPolicy is not null);
         var slots = new Dictionary<SymbolicTensor, int>();
         foreach (var input in graph.Inputs) slots[input] = slots.Count;
         foreach (var node in graph.Nodes) slots[node.Output] = slots.Count;
@@ -63,31 +65,93 @@ public sealed class GraphModule : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>Runs the graph on one tensor per input, in the graph's input order; returns one fresh tensor per output.</summary>
-    public Tensor[] Forward(IReadOnlyList<Tensor> inputs) => Run(inputs, null);
+    public Tensor[] Forward(IReadOnlyList<Tensor> inputs) => Run(inputs);
 
     /// <summary>
     /// Runs the graph and also returns the tensors that the named layers (or inputs) produced, in the same pass — the
-    /// outputs of intermediate layers (a shared layer: its last application). The caller owns every returned tensor.
+    /// outputs of intermediate layers, nested ones included: a layer inside a residual block or a branch is named by its
+    /// unique name (<c>conv2d_3</c>) or by its path (<c>residual.main.conv2d_3</c>); a path of a composite
+    /// (<c>residual.main</c>) gives its last layer's output. A layer that runs several times (shared weights) gives its
+    /// last output. The caller owns every returned tensor.
     /// </summary>
+    /// <exception cref="ArgumentException">A name is neither an input nor a layer of the graph, or names an empty path.</exception>
+    /// <exception cref="InvalidOperationException">A named layer did not run in this pass (an auxiliary head outside training mode).</exception>
     public (Tensor[] Outputs, Dictionary<string, Tensor> Intermediates) Forward(IReadOnlyList<Tensor> inputs, IReadOnlyCollection<string> layerNames)
     {
+        ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(layerNames);
-        var wanted = new Dictionary<int, string>();
+        var inputPositions = new Dictionary<string, int>(StringComparer.Ordinal);
+        var layers = new Dictionary<string, Layer>(StringComparer.Ordinal);
         foreach (var n in layerNames)
         {
-            if (!_slotsByName.TryGetValue(n, out int slot))
-                throw new ArgumentException($"Model '{Graph.Name}' has no layer or input named '{n}'. Its layers are: {string.Join(", ", Graph.Layers.Select(l => l.Name))}.", nameof(layerNames));
-            wanted[slot] = n;
+            ArgumentNullException.ThrowIfNull(n, nameof(layerNames));
+            int position = Array.IndexOf(_inputSlots, _slotsByName.GetValueOrDefault(n, -1));
+            if (position >= 0)
+            {
+                inputPositions[n] = position;
+                continue;
+            }
+            var layer = LayerPaths.Find(Graph, n)
+                ?? throw new ArgumentException($"Model '{Graph.Name}' has no layer or input named '{n}'. Its inputs are: {string.Join(", ", Graph.Inputs.Select(i => i.Name))}; " +
+                                               $"its layers (nested ones by path): {LayerPaths.Describe(Graph)}.", nameof(layerNames));
+            layers[n] = LayerPaths.Producer(layer)
+                ?? throw new ArgumentException($"'{n}' of model '{Graph.Name}' is an empty path (the identity): its output is its composite's input. Name the layer before the composite instead.", nameof(layerNames));
         }
+        using var capture = ActivationCapture.Begin(layers.Values);
+        var outputs = Run(inputs);
         var captured = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        var outputs = Run(inputs, (slot, tensor) =>
+        foreach (var (n, position) in inputPositions) captured[n] = inputs[position].alias();
+        var taken = new Dictionary<Layer, Tensor>(ReferenceEqualityComparer.Instance);
+        foreach (var (n, layer) in layers)
         {
-            if (wanted.TryGetValue(slot, out var name)) captured[name] = tensor.alias();
-        });
+            // Two names for one layer (its name and its path) give two handles, each owned by the caller.
+            if (taken.TryGetValue(layer, out var first))
+            {
+                captured[n] = first.alias();
+                continue;
+            }
+            var t = capture.Take(layer);
+            if (t is null)
+            {
+                foreach (var o in outputs) o.Dispose();
+                foreach (var c in captured.Values) c.Dispose();
+                throw new InvalidOperationException(
+                    $"Layer '{n}' of model '{Graph.Name}' did not run in this pass{(training ? "" : " (inference mode: auxiliary heads run only in training)")}, so it has no output to return.");
+            }
+            taken[layer] = captured[n] = t;
+        }
         return (outputs, captured);
     }
 
-    private Tensor[] Run(IReadOnlyList<Tensor> inputs, Action<int, Tensor>? observe)
+    /// <summary>
+    /// One node under mixed precision: the layer's own policy, or float32 for normalisation layers, or the policy in
+    /// force; a layer computing in float32 receives its 16-bit inputs cast up (the casts are freed after the call).
+    /// </summary>
+    private static Tensor InvokeMixed(Step step, Tensor[] args, TorchSharp.torch.ScalarType? context)
+    {
+        var type = step.Layer.PrecisionPolicy is { } own ? own.ComputeType : step.Layer.KeepsFloat32 ? null : context;
+        List<Tensor>? casts = null;
+        if (type is null)
+        {
+            for (int i = 0; i < args.Length; i++)
+            {
+                if (args[i].dtype is not (TorchSharp.torch.ScalarType.BFloat16 or TorchSharp.torch.ScalarType.Float16)) continue;
+                args[i] = args[i].to_type(TorchSharp.torch.ScalarType.Float32);
+                (casts ??= new List<Tensor>()).Add(args[i]);
+            }
+        }
+        try
+        {
+            using var _ = Autocast.Enter(type);
+            return step.Layer.Invoke(step.Module, args);
+        }
+        finally
+        {
+            if (casts is not null) foreach (var c in casts) c.Dispose();
+        }
+    }
+
+    private Tensor[] Run(IReadOnlyList<Tensor> inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         if (inputs.Count != _inputSlots.Length)
@@ -96,17 +160,25 @@ public sealed class GraphModule : nn.Module<Tensor, Tensor>
         for (int i = 0; i < _inputSlots.Length; i++)
         {
             values[_inputSlots[i]] = inputs[i];
-            observe?.Invoke(_inputSlots[i], inputs[i]);
         }
         try
         {
+            var context = Autocast.Current;
             foreach (var step in _steps)
             {
                 var args = new Tensor[step.Inputs.Length];
                 for (int i = 0; i < args.Length; i++) args[i] = values[step.Inputs[i]]!;
-                var y = step.Layer.Invoke(step.Module, args);
+                Tensor y;
+                if (context is null && !_layerPolicies)
+                {
+                    y = step.Layer.Invoke(step.Module, args);
+                }
+                else
+                {
+                    y = InvokeMixed(step, args, context);
+                }
                 values[step.Output] = y;
-                observe?.Invoke(step.Output, y);
+                ActivationCapture.Observe(step.Layer, y); // a no-op unless an activation capture is open
                 foreach (int r in step.Release)
                 {
                     values[r]!.Dispose();

@@ -31,6 +31,9 @@ public sealed class BatchNormalization : Layer
     /// <summary>Added to the variance.</summary>
     public double Epsilon { get; }
 
+    /// <summary>Normalisation statistics stay in float32 under mixed precision.</summary>
+    internal override bool KeepsFloat32 => true;
+
     /// <inheritdoc />
     public override Shape ComputeOutputShape(Shape input)
     {

@@ -32,6 +32,9 @@ public sealed class LayerNormalization : Layer
     /// <summary>Added to the variance.</summary>
     public double Epsilon { get; }
 
+    /// <summary>Normalisation statistics stay in float32 under mixed precision.</summary>
+    internal override bool KeepsFloat32 => true;
+
     /// <inheritdoc />
     public override Shape ComputeOutputShape(Shape input)
     {

@@ -37,6 +37,8 @@ internal sealed class ConfigSerializer
             object? v = value is Layer layer && p.Name == "name" ? layer.Name : ArchiveTypes.ConfigProperty(type, p)!.GetValue(value);
             config[p.Name!] = WriteValue(v, p.ParameterType, $"{what}, argument '{p.Name}'");
         }
+        var written = new JsonObject { ["type"] = name, ["config"] = config };
+        if (value is Layer { PrecisionPolicy: { } policy }) written["precisionPolicy"] = policy.Name;
         if (value is Optimizer o)
         {
             if (o.ClipNorm is double n) config["clipNorm"] = n;
@@ -45,7 +47,7 @@ internal sealed class ConfigSerializer
             if (o.LayerRates.Count > 0)
                 config["layerRates"] = new JsonArray(o.LayerRates.Select(r => (JsonNode?)new JsonObject { ["fromLayer"] = r.FromLayer, ["learningRate"] = r.LearningRate }).ToArray());
         }
-        return new JsonObject { ["type"] = name, ["config"] = config };
+        return written;
     }
 
     private JsonNode? WriteValue(object? v, Type type, string what)
@@ -148,6 +150,20 @@ internal sealed class ConfigSerializer
             {
                 throw Fail($"{what} ({typeName}): {(e as ArgumentException ?? e.InnerException)!.Message}");
             }
+        }
+        if (result is Layer layer && obj["precisionPolicy"] is { } policyNode)
+        {
+            string policyName = String(policyNode, $"{what}: precisionPolicy");
+            PrecisionPolicy policy;
+            try
+            {
+                policy = PrecisionPolicy.Parse(policyName);
+            }
+            catch (ArgumentException e)
+            {
+                throw Fail($"{what}: {e.Message}");
+            }
+            typeof(Layer).GetProperty(nameof(Layer.PrecisionPolicy))!.SetValue(layer, policy);
         }
         if (result is Optimizer o && (config.ContainsKey("clipNorm") || config.ContainsKey("clipValue") || config.ContainsKey("gradientAccumulationSteps")))
         {

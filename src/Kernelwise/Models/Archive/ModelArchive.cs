@@ -66,6 +66,7 @@ public static class ModelArchive
             ["kernelwise"] = typeof(ModelArchive).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0",
             ["created"] = DateTime.UtcNow.ToString("O"),
             ["architecture"] = Architecture(model.Graph, serializer),
+            ["precisionPolicy"] = model.PrecisionPolicy.Name,
         };
         if (model.IsCompiled)
         {
@@ -246,6 +247,17 @@ public static class ModelArchive
         try
         {
             model.Metadata = metadata;
+            if (manifest["precisionPolicy"] is { } policyNode)
+            {
+                try
+                {
+                    model.PrecisionPolicy = PrecisionPolicy.Parse(serializer.String(policyNode, "\"precisionPolicy\""));
+                }
+                catch (ArgumentException e)
+                {
+                    throw Fail(ManifestEntry, e.Message, e);
+                }
+            }
             Dictionary<string, Tensor> tensors;
             try
             {

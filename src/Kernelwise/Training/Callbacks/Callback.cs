@@ -12,8 +12,11 @@ namespace Kernelwise.Training;
 /// <para>A callback whose behaviour depends on what it saw earlier (best value so far, patience counter, schedule
 /// position) overrides <see cref="SaveState"/> and <see cref="LoadState"/>, so that a training checkpoint carries
 /// that state and a resumed run behaves exactly as an uninterrupted one (Lightning's <c>state_dict</c>).</para>
-/// <para>In a data-parallel run every process calls the hooks; <see cref="TrainingState.IsPrimary"/> tells the one
-/// process (rank 0) that should print, log and write files.</para>
+/// <para>In a data-parallel run every process calls the hooks, with the same epoch logs (summed over all
+/// processes), so callbacks that decide — early stopping, learning-rate schedules, stopping on a NaN loss — decide
+/// alike everywhere and all processes stop together. <see cref="TrainingState.IsPrimary"/> tells the one process
+/// (rank 0) that should print, log and write files; Kernelwise's own callbacks write only there. Batch-level logs
+/// are each process's own running figures.</para>
 /// </remarks>
 public abstract class Callback
 {
@@ -25,6 +28,9 @@ public abstract class Callback
 
     /// <summary>Where the running <c>Fit</c> stands (epoch, batch, process rank) and what a checkpoint captures; null outside <c>Fit</c>.</summary>
     public TrainingState? State { get; internal set; }
+
+    /// <summary>Whether this process prints and writes files: rank 0 of a data-parallel <c>Fit</c>, and any process outside one.</summary>
+    internal bool IsPrimaryProcess => State?.IsPrimary ?? true;
 
     /// <summary>Start of <c>Fit</c>.</summary>
     public virtual void OnTrainBegin(Logs logs) { }

@@ -5,7 +5,8 @@ namespace Kernelwise.Training;
 /// <summary>
 /// Writes one row per epoch to a CSV file — Keras's <c>CsvLogger</c>: a header <c>epoch,&lt;keys sorted&gt;</c>, then the
 /// zero-based epoch and each log value (invariant culture, full precision; <c>NA</c> for a missing key). Every row
-/// is flushed, so the file is complete up to the last finished epoch even after a crash.
+/// is flushed, so the file is complete up to the last finished epoch even after a crash. In a data-parallel run only
+/// rank 0 writes it.
 /// </summary>
 public sealed class CsvLogger : Callback
 {
@@ -35,6 +36,8 @@ public sealed class CsvLogger : Callback
     /// <inheritdoc />
     public override void OnTrainBegin(Logs logs)
     {
+        _writer = null;
+        if (!IsPrimaryProcess) return;     // data-parallel: rank 0 writes the file
         var full = Path.GetFullPath(FileName);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         bool existing = Append && File.Exists(full) && new FileInfo(full).Length > 0;

@@ -107,7 +107,7 @@ public sealed class EarlyStopping : Callback
     /// <remarks>With <see cref="RestoreBestWeights"/>, the best epoch's weights are put back whether or not training stopped early (Keras 3).</remarks>
     public override void OnTrainEnd(Logs logs)
     {
-        if (StoppedEpoch is int e && Params?.Verbose > 0) Console.WriteLine($"Epoch {e + 1}: early stopping (best {Monitor} {Best:0.0000} at epoch {BestEpoch + 1}).");
+        if (StoppedEpoch is int e && Params?.Verbose > 0 && IsPrimaryProcess) Console.WriteLine($"Epoch {e + 1}: early stopping (best {Monitor} {Best:0.0000} at epoch {BestEpoch + 1}).");
         if (RestoreBestWeights && _bestWeights is not null) RestoreWeights(_bestWeights);
     }
 

@@ -52,7 +52,7 @@ public sealed class LearningRateScheduler : Callback
         if (Schedule.Interval != ScheduleInterval.Epoch) return;
         double before = CurrentRate();
         Apply(epoch);
-        if (Verbose && CurrentRate() != before) Console.WriteLine($"Epoch {epoch + 1}: LearningRateScheduler setting learning rate to {CurrentRate():0.####e+0}.");
+        if (Verbose && IsPrimaryProcess && CurrentRate() != before) Console.WriteLine($"Epoch {epoch + 1}: LearningRateScheduler setting learning rate to {CurrentRate():0.####e+0}.");
     }
 
     /// <inheritdoc />

@@ -15,7 +15,8 @@ namespace Kernelwise.Training;
 /// <c>"ckpt/epoch{epoch:03}-{val_loss:.4f}.kwckpt"</c> → <c>ckpt/epoch007-0.3121.kwckpt</c>. Python-style
 /// <c>{name:.4f}</c> and .NET-style <c>{name:0.0000}</c> formats are both accepted.</para>
 /// <para>Every file is written atomically (temporary file, flush, rename), after all callbacks have finished the
-/// epoch, so a crash never leaves a partial checkpoint and the saved callback state is consistent.</para>
+/// epoch, so a crash never leaves a partial checkpoint and the saved callback state is consistent. In a data-parallel
+/// run only rank 0 writes (every process resumes from its file).</para>
 /// </remarks>
 public sealed class ModelCheckpoint : Callback
 {
@@ -81,7 +82,8 @@ public sealed class ModelCheckpoint : Callback
     /// <inheritdoc />
     public override void OnEpochCommitted(int epoch, Logs logs)
     {
-        if (!_saveThisEpoch) return;
+        // Every process decides (the state stays the same everywhere); rank 0 of a data-parallel run writes.
+        if (!_saveThisEpoch || !IsPrimaryProcess) return;
         string path = FormatPath(FilePath, epoch, logs);
         if (SaveWeightsOnly) Model!.SaveWeights(path);
         else TrainingCheckpoint.Write(path, State ?? throw new InvalidOperationException("ModelCheckpoint can only write a training checkpoint during Fit."));

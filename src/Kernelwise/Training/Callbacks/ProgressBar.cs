@@ -7,7 +7,8 @@ namespace Kernelwise.Training;
 /// <summary>
 /// Training progress as Keras prints it. On a terminal: a live bar per epoch with step count, ETA and running
 /// metrics, redrawn at most ten times a second. When the output is redirected (CI logs, files) or
-/// <c>verbose = 2</c>: one plain line per epoch.
+/// <c>verbose = 2</c>: one plain line per epoch. In a data-parallel run only rank 0 prints: the bar shows its own
+/// running figures, the epoch line those of all processes.
 /// </summary>
 public sealed class ProgressBar : Callback
 {
@@ -28,19 +29,22 @@ public sealed class ProgressBar : Callback
 
     private bool Live => _live && Params?.Verbose != 2;
 
+    // In a data-parallel run only rank 0 prints.
+    private bool Silent => !IsPrimaryProcess;
+
     /// <inheritdoc />
     public override void OnEpochBegin(int epoch, Logs logs)
     {
         _epoch = epoch;
         _epochClock.Restart();
         _lastDraw = 0;
-        if (Live) _out.WriteLine($"Epoch {epoch + 1}/{Params?.Epochs}");
+        if (Live && !Silent) _out.WriteLine($"Epoch {epoch + 1}/{Params?.Epochs}");
     }
 
     /// <inheritdoc />
     public override void OnTrainBatchEnd(int batch, Logs logs)
     {
-        if (!Live) return;
+        if (!Live || Silent) return;
         long now = _epochClock.ElapsedMilliseconds;
         long steps = Params?.Steps ?? 0;
         if (now - _lastDraw < 100 && batch + 1 < steps) return;
@@ -52,6 +56,7 @@ public sealed class ProgressBar : Callback
     /// <inheritdoc />
     public override void OnEpochEnd(int epoch, Logs logs)
     {
+        if (Silent) return;
         double seconds = _epochClock.Elapsed.TotalSeconds;
         long steps = Params?.Steps ?? 0;
         if (Live)
@@ -69,6 +74,7 @@ public sealed class ProgressBar : Callback
     /// <summary>Prints <paramref name="message"/> on its own line (above the live bar, which is redrawn at the next step).</summary>
     public override void OnWarning(string message)
     {
+        if (Silent) return;
         if (Live) _out.Write("\r\u001b[K");
         _out.WriteLine("Warning: " + message);
         _out.Flush();

@@ -55,6 +55,7 @@ public sealed class SaveOnInterrupt : Callback
     /// <inheritdoc />
     public override void OnInterrupt(int epoch, int batch, Logs logs)
     {
+        if (!IsPrimaryProcess) return;     // data-parallel: rank 0 writes the checkpoint every process resumes from
         string path = ModelCheckpoint.FormatPath(FilePath, epoch, logs);
         TrainingCheckpoint.Write(path, State ?? throw new InvalidOperationException("SaveOnInterrupt can only save during Fit."));
         SavedPath = path;

@@ -7,7 +7,7 @@ namespace Kernelwise.Training;
 /// <c>logDir/train</c> the scalars <c>epoch_loss</c>, <c>epoch_&lt;metric&gt;</c> and <c>epoch_learning_rate</c>;
 /// under <c>logDir/validation</c> <c>epoch_loss</c> and <c>epoch_&lt;metric&gt;</c> of the validation pass; with
 /// <see cref="UpdateFrequency"/> also <c>batch_loss</c> and <c>batch_&lt;metric&gt;</c> every that many batches.
-/// View with <c>tensorboard --logdir logDir</c>.
+/// View with <c>tensorboard --logdir logDir</c>. In a data-parallel run only rank 0 writes.
 /// </summary>
 public sealed class TensorBoard : Callback
 {
@@ -32,6 +32,7 @@ public sealed class TensorBoard : Callback
     /// <inheritdoc />
     public override void OnTrainBegin(Logs logs)
     {
+        if (!IsPrimaryProcess) return;     // data-parallel: rank 0 writes the event files
         _train = torch.utils.tensorboard.SummaryWriter(Path.Combine(LogDir, "train"));
         _validation = torch.utils.tensorboard.SummaryWriter(Path.Combine(LogDir, "validation"));
     }

@@ -17,7 +17,7 @@ public sealed class TerminateOnNaN : Callback
     {
         if (!logs.TryGetValue("loss", out var loss) || double.IsFinite(loss)) return;
         TerminatedAt = (State?.Epoch ?? 0, batch);
-        if (Params?.Verbose > 0) Console.WriteLine($"Batch {batch}: invalid loss {loss}, terminating training.");
+        if (Params?.Verbose > 0 && IsPrimaryProcess) Console.WriteLine($"Batch {batch}: invalid loss {loss}, terminating training.");
         Model!.RequestStop($"TerminateOnNaN: the loss became {loss} in batch {batch + 1}", TrainingOutcome.NonFiniteLoss);
     }
 }

@@ -14,12 +14,15 @@ internal static class FitLoop
     {
         var callbacks = o.Callbacks;
         var strategy = o.Strategy;
+        bool distributed = strategy.WorldSize > 1;
         if (o.Verbose > 0 && strategy.IsPrimary && !callbacks.Callbacks.OfType<ProgressBar>().Any()) callbacks.Add(new ProgressBar());
 
         var (train, validation) = DataPipeline.SplitValidation(o.Train, o.Validation, o.ValidationSplit);
         if (o.Seed is int s) torch.manual_seed(s);
         using var resume = o.ResumeFrom is null ? null : TrainingCheckpoint.Read(o.ResumeFrom);
         int loaderSeed = resume?.LoaderSeed ?? o.Seed ?? Random.Shared.Next();
+        // Every process must shuffle alike, or their parts of a batch would overlap: rank 0's seed (drawn or given) counts.
+        if (distributed) loaderSeed = ProcessAgreement.FromPrimary(strategy, loaderSeed);
         int initialEpoch = resume?.Epoch ?? o.InitialEpoch;
         var loader = DataPipeline.Loader(model, train, o.BatchSize, o.Shuffle, loaderSeed, strategy);
         loader.Epoch = initialEpoch;
@@ -34,15 +37,24 @@ internal static class FitLoop
             throw new ArgumentException($"Nothing to train: training starts at epoch {initialEpoch}{(resume is null ? "" : $" (resumed from '{o.ResumeFrom}')")} but epochs={o.Epochs}. Pass a larger epochs.", "epochs");
         if (resume is { BatchesDone: > 0 } && resume.BatchSize != o.BatchSize)
             throw new ArgumentException($"Checkpoint '{o.ResumeFrom}' was taken in the middle of an epoch with batchSize={resume.BatchSize}; resume it with the same batch size. Received batchSize={o.BatchSize}.", "batchSize");
+        if (distributed)
+        {
+            ProcessAgreement.EnsureSameRun(strategy, ("training samples", train.Count), ("validation samples", validation?.Count ?? -1),
+                ("batchSize", o.BatchSize), ("steps per epoch", steps), ("epochs", o.Epochs), ("the first epoch", initialEpoch),
+                ("batches already done in it", resume?.BatchesDone ?? 0));
+        }
 
         var state = new TrainingState(model, loaderSeed, o.BatchSize, strategy) { Epoch = initialEpoch };
         callbacks.Attach(model, new TrainingParameters(o.Epochs, steps, o.Verbose, initialEpoch), state);
-        strategy.Setup(model);
+        if (!distributed && LauncherProcesses() is { } launch)
+            callbacks.OnWarning($"This process was started by an MPI launcher with {launch} processes, but Fit has no distribution strategy: each process trains a model of its own on all the data. Pass strategy: new DataParallel() (from the Distributed namespace) to train one model together.");
+        if (model.PrecisionPolicy.ScalesLoss) model.LossScaler ??= new LossScaler();
         using var services = new StepServices(model, training: true, o.ClassWeight, strategy);
         state.Metrics = services.Metrics;
         state.Tracker = services.Tracker;
         state.Callbacks = callbacks;
         resume?.Restore(model, state, callbacks, services);
+        strategy.Setup(model);
         using var skips = new DataPipeline.SkipMonitor(train, validation);
 
         var device = model.Device.ToTorch();
@@ -82,25 +94,40 @@ internal static class FitLoop
                         // that anything the skipped batches drew (augmentation) does not shift later draws.
                         for (; step < state.BatchesDone && batches.MoveNext(); step++) batches.Current.Dispose();
                         resume.RestoreRandomState();
+                        strategy.OnRandomStateRestored();
                     }
-                    for (; step < steps && batches.MoveNext(); step++)
+                    for (; step < steps; step++)
                     {
-                        using var batch = batches.Current;
-                        callbacks.OnTrainBatchBegin(step, new Logs());
-                        model.CheckInputs(batch.InputTensors, "Fit");
-                        model.CheckTargets(batch.TargetTensors, "Fit");
-                        services.BeginStep(step, steps);
-                        using (var scope = NewDisposeScope())
+                        if (!batches.MoveNext())
                         {
-                            var (x, y) = DataPipeline.ToDevice(batch, device, nonBlocking);
-                            model.RunTrainStep(new StepContext(services, x, y, batch.Size, step, training: true));
+                            if (!distributed) break;
+                            // Every global batch has samples, but this process's part of the last one can be empty (fewer
+                            // samples than processes): it still joins the update, which the others wait for.
+                            callbacks.OnTrainBatchBegin(step, new Logs());
+                            services.BeginStep(step, steps);
+                            using (NewDisposeScope()) services.ApplyGradientsWithoutSamples();
+                        }
+                        else
+                        {
+                            using var batch = batches.Current;
+                            callbacks.OnTrainBatchBegin(step, new Logs());
+                            model.CheckInputs(batch.InputTensors, "Fit");
+                            model.CheckTargets(batch.TargetTensors, "Fit");
+                            services.BeginStep(step, steps);
+                            using (var scope = NewDisposeScope())
+                            {
+                                var (x, y) = DataPipeline.ToDevice(batch, device, nonBlocking);
+                                model.RunTrainStep(new StepContext(services, x, y, batch.Size, step, training: true));
+                            }
                         }
                         state.BatchesDone = step + 1;
                         lastBatch = step;
                         skips.Flush(callbacks);
                         callbacks.OnTrainBatchEnd(step, services.LazyLogs());
+                        bool interrupt = services.AtWindowEnd && step + 1 < steps && (o.CancellationToken.IsCancellationRequested || state.InterruptRequested);
+                        if (distributed) interrupt = ProcessAgreement.AgreeOnStop(strategy, model, interrupt);
                         if (model.StopTraining) break;
-                        if (services.AtWindowEnd && step + 1 < steps && (o.CancellationToken.IsCancellationRequested || state.InterruptRequested))
+                        if (interrupt)
                         {
                             interrupted = true;
                             break;
@@ -110,6 +137,8 @@ internal static class FitLoop
                 state.Updates = services.Updates;
                 if (interrupted)
                 {
+                    // The checkpoint of an interrupted epoch holds the running figures of all processes.
+                    services.SumAcrossProcesses();
                     callbacks.OnInterrupt(epoch, state.BatchesDone - 1, services.FinalLogs());
                     outcome = (TrainingOutcome.Interrupted, o.CancellationToken.IsCancellationRequested ? "the cancellation token was cancelled" : "an interrupt was requested (Ctrl+C)");
                     break;
@@ -130,13 +159,15 @@ internal static class FitLoop
                 state.PendingLogs = null;
                 callbacks.OnEpochCommitted(epoch, epochLogs);
                 lastBatch = state.BatchesDone - 1;
+                bool interruptAtEnd = o.CancellationToken.IsCancellationRequested || state.InterruptRequested;
+                if (distributed) interruptAtEnd = ProcessAgreement.AgreeOnStop(strategy, model, interruptAtEnd);
                 if (!double.IsFinite(epochLogs["loss"]))
                 {
                     outcome = (TrainingOutcome.NonFiniteLoss, $"the training loss of epoch {epoch + 1} is {epochLogs["loss"]}; lower the learning rate or clip gradients (ClipNorm)");
                     callbacks.OnWarning($"Stopping: {outcome.Reason}.");
                     break;
                 }
-                if ((o.CancellationToken.IsCancellationRequested || state.InterruptRequested) && !model.StopTraining && epoch + 1 < o.Epochs)
+                if (interruptAtEnd && !model.StopTraining && epoch + 1 < o.Epochs)
                 {
                     // Stopped at an epoch boundary: the checkpoint continues with the next epoch.
                     callbacks.OnInterrupt(epoch, state.BatchesDone - 1, epochLogs);
@@ -160,5 +191,15 @@ internal static class FitLoop
         }
         model.History.End(outcome.Kind, outcome.Reason, lastEpoch, Math.Max(lastBatch, 0));
         return model.History;
+    }
+
+    /// <summary>The number of processes an MPI launcher (mpirun, srun) started, when it started more than one; else null.</summary>
+    private static int? LauncherProcesses()
+    {
+        foreach (var name in new[] { "OMPI_COMM_WORLD_SIZE", "PMI_SIZE" })
+        {
+            if (int.TryParse(Environment.GetEnvironmentVariable(name), out int n) && n > 1) return n;
+        }
+        return null;
     }
 }

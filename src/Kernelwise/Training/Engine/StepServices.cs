@@ -60,20 +60,40 @@ internal sealed class StepServices : IDisposable
             several ? (i, term) => Tracker.AddComponent(i, term, step.BatchSize) : null);
     }
 
-    public void Backward(Tensor loss) => (_windowSize == 1 ? loss : loss / _windowSize).backward();
+    public void Backward(Tensor loss)
+    {
+        var l = _windowSize == 1 ? loss : loss / _windowSize;
+        if (Model.LossScaler is { } scaler && Model.PrecisionPolicy.ScalesLoss) l = scaler.ScaleLoss(l);
+        l.backward();
+    }
 
-    public bool ApplyGradients(StepContext step)
+    public bool ApplyGradients(StepContext step) => ApplyGradients(step.BatchSize);
+
+    /// <summary>
+    /// The update of a data-parallel process whose part of the step's global batch is empty (the last, short batch):
+    /// it has no samples to train on, but joins the averaging and applies the same update as the others.
+    /// </summary>
+    public bool ApplyGradientsWithoutSamples() => ApplyGradients(0);
+
+    private bool ApplyGradients(long samples)
     {
         if (!_windowEnd) return false;
         var config = Model.Optimizer!;
-        if (Strategy.WorldSize > 1)
+        if (Strategy.WorldSize > 1) Strategy.AverageGradients(_trainable, samples);
+        var optimizer = Model.TorchOptimizer!;
+        if (Model.LossScaler is { } scaler && Model.PrecisionPolicy.ScalesLoss)
         {
+            // Unscale before clipping; a step with an infinity or NaN among the gradients is skipped (float16 overflow).
+            // After the average across processes every process holds the same gradients, so all skip alike.
             var grads = _trainable.Select(p => p.grad).Where(g => g is not null).Select(g => g!).ToList();
-            Strategy.AverageGradients(grads, step.BatchSize);
+            if (!scaler.UnscaleAndCheck(grads))
+            {
+                optimizer.zero_grad();
+                return false;
+            }
         }
         if (config.ClipValue is double clipValue) nn.utils.clip_grad_value_(_trainable, clipValue);
         if (config.ClipNorm is double clipNorm) nn.utils.clip_grad_norm_(_trainable, clipNorm);
-        var optimizer = Model.TorchOptimizer!;
         optimizer.step();
         optimizer.zero_grad();
         Updates++;
@@ -147,23 +167,57 @@ internal sealed class StepServices : IDisposable
     public void SumAcrossProcesses()
     {
         if (Strategy.WorldSize == 1) return;
-        var states = Metrics.SelectMany(ms => ms).Select(m => m.GetState()).ToList();
+        var metrics = Metrics.SelectMany(ms => ms).ToList();
+        var states = metrics.Select(m => m.GetState()).ToList();
+        var lengths = AgreeOnStateLengths(metrics, states);
         var components = Tracker.ComponentSumValues();
         var values = new List<double> { Tracker.Sum, Tracker.Seen };
         values.AddRange(components);
-        foreach (var s in states) if (s is not null) values.AddRange(s);
+        for (int k = 0; k < states.Count; k++)
+        {
+            // A process that saw no samples may have an empty state (a confusion matrix is sized by its first batch): zeros add nothing.
+            if (lengths[k] > 0) values.AddRange(states[k] is { Length: > 0 } s ? s : new double[lengths[k]]);
+        }
         var array = values.ToArray();
         Strategy.SumAcrossProcesses(array);
         Tracker.Restore(array[0], (long)array[1], array.Skip(2).Take(components.Length).ToArray());
         int offset = 2 + components.Length;
-        int k = 0;
-        foreach (var m in Metrics.SelectMany(ms => ms))
+        for (int k = 0; k < metrics.Count; k++)
         {
-            var s = states[k++];
-            if (s is null) continue;
-            m.SetState(array.Skip(offset).Take(s.Length).ToArray());
-            offset += s.Length;
+            if (lengths[k] <= 0) continue;
+            metrics[k].SetState(array.Skip(offset).Take(lengths[k]).ToArray());
+            offset += lengths[k];
         }
+    }
+
+    /// <summary>
+    /// The length of each metric's state in every process: the common non-zero length, 0 when every process's state
+    /// is empty, −1 when some process has none (a metric that cannot be summed reports each process's own value).
+    /// </summary>
+    private int[] AgreeOnStateLengths(IReadOnlyList<Metric> metrics, IReadOnlyList<double[]?> states)
+    {
+        int count = states.Count;
+        if (count == 0) return Array.Empty<int>();
+        var rows = ProcessAgreement.Gather(Strategy, states.Select(s => (double)(s?.Length ?? -1)).ToArray());
+        var lengths = new int[count];
+        for (int k = 0; k < count; k++)
+        {
+            var seen = rows.Select(row => (int)row[k]).ToArray();
+            if (seen.Any(l => l < 0))
+            {
+                lengths[k] = -1;
+                continue;
+            }
+            var sizes = seen.Where(l => l > 0).Distinct().ToArray();
+            if (sizes.Length > 1)
+            {
+                throw new InvalidOperationException(
+                    $"Metric '{metrics[k].Name}' cannot be summed across ranks: its state has {string.Join(", ", seen.Select((l, r) => $"{l} values on rank {r}"))}. " +
+                    "Every rank must see predictions of the same shape (the same number of classes).");
+            }
+            lengths[k] = sizes.Length == 0 ? 0 : sizes[0];
+        }
+        return lengths;
     }
 
     private static Tensor ClassWeightTensor(IReadOnlyDictionary<int, double> classWeight, Trainer model)
