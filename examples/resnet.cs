@@ -42,9 +42,9 @@ Console.WriteLine($"Fashion-MNIST: {train.Count:N0} training and {test.Count:N0}
 
 Func<int, int, int, ZooVariant, int, Sequential> resnet = depth switch
 {
-    18 => ModelZoo.ResNet18,
-    34 => ModelZoo.ResNet34,
-    50 => ModelZoo.ResNet50,
+    18 => (classes, channels, size, variant, w) => ModelZoo.ResNet18(classes, channels, size, variant, w),
+    34 => (classes, channels, size, variant, w) => ModelZoo.ResNet34(classes, channels, size, variant, w),
+    50 => (classes, channels, size, variant, w) => ModelZoo.ResNet50(classes, channels, size, variant, w),
     _ => throw new ArgumentException($"--depth must be 18, 34 or 50; received {depth}."),
 };
 var definition = resnet(10, 1, 28, ZooVariant.SmallImages, width);

@@ -44,10 +44,10 @@ Console.WriteLine($"Fashion-MNIST: {train.Count:N0} training and {test.Count:N0}
 
 Func<bool, int, int, int, ZooVariant, double, Sequential> vgg = depth switch
 {
-    11 => ModelZoo.Vgg11,
-    13 => ModelZoo.Vgg13,
-    16 => ModelZoo.Vgg16,
-    19 => ModelZoo.Vgg19,
+    11 => (bn, classes, channels, size, variant, dropout) => ModelZoo.Vgg11(bn, classes, channels, size, variant, dropout),
+    13 => (bn, classes, channels, size, variant, dropout) => ModelZoo.Vgg13(bn, classes, channels, size, variant, dropout),
+    16 => (bn, classes, channels, size, variant, dropout) => ModelZoo.Vgg16(bn, classes, channels, size, variant, dropout),
+    19 => (bn, classes, channels, size, variant, dropout) => ModelZoo.Vgg19(bn, classes, channels, size, variant, dropout),
     _ => throw new ArgumentException($"--depth must be 11, 13, 16 or 19; received {depth}."),
 };
 var definition = vgg(batchNorm, 10, 1, 28, ZooVariant.SmallImages, 0.5);

@@ -80,6 +80,15 @@ internal sealed class OnnxConverterRegistry
             .Register(new ElementwiseMergeConverter<Multiply>("Mul"))
             .Register(new ElementwiseMergeConverter<Average>("Add"))
             .Register(new ElementwiseMergeConverter<Maximum>("Max"))
-            .Register(new ConcatenateMergeConverter());
+            .Register(new ConcatenateMergeConverter())
+            .Register(new RescalingConverter())
+            .Register(new NormalizationConverter())
+            .Register(new ResizingConverter())
+            .Register(new CenterCropConverter())
+            .Register(new RandomCropConverter())
+            .Register(new TrainingOnlyConverter<RandomFlip>())
+            .Register(new TrainingOnlyConverter<RandomRotation>())
+            .Register(new TrainingOnlyConverter<RandomTranslation>())
+            .Register(new TrainingOnlyConverter<RandomZoom>());
     }
 }

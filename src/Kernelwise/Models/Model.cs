@@ -202,6 +202,42 @@ public class Model : Trainer
         return this;
     }
 
+    /// <summary>
+    /// One parameter group per run of layers of <see cref="Optimizer.LayerRates"/> (layers before the first named one at
+    /// the optimizer's own rate); empty runs are left out. Parameters of a layer used in several places count once.
+    /// </summary>
+    protected internal override IReadOnlyList<ParameterGroup> CreateParameterGroups(Optimizer optimizer)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        if (optimizer.LayerRates.Count == 0) return base.CreateParameterGroups(optimizer);
+        var starts = optimizer.LayerRates.Select(r => (Index: IndexOf(r.FromLayer), r.LearningRate)).OrderBy(s => s.Index).ToList();
+        var children = _network.named_children().ToDictionary(c => c.name, c => c.module);
+        var groups = new List<ParameterGroup>();
+        var seen = new HashSet<IntPtr>();
+        var current = new List<TorchSharp.Modules.Parameter>();
+        double rate = optimizer.LearningRate;
+        int next = 0;
+        for (int i = 0; i < Layers.Count; i++)
+        {
+            if (next < starts.Count && starts[next].Index == i)
+            {
+                if (current.Count > 0) groups.Add(new ParameterGroup(current.ToArray(), rate));
+                current.Clear();
+                rate = starts[next++].LearningRate;
+            }
+            if (!children.TryGetValue(Layers[i].Name, out var module)) continue;
+            foreach (var p in module.parameters())
+            {
+                if (seen.Add(p.Handle)) current.Add(p);
+            }
+        }
+        if (current.Count > 0) groups.Add(new ParameterGroup(current.ToArray(), rate));
+        int total = _network.parameters().Count();
+        if (seen.Count != total)
+            throw new InvalidOperationException($"Model '{Name}': the parameter groups hold {seen.Count} of the model's {total} parameters; every parameter must belong to a top-level layer.");
+        return groups;
+    }
+
     /// <summary>Compiles from a model archive's compile configuration (losses and metrics per output, in output order).</summary>
     internal void CompileFrom(Optimizer optimizer, IReadOnlyList<Loss?> losses, IReadOnlyList<double> lossWeights, IReadOnlyList<IReadOnlyList<Metric>> metrics)
         => CompileCore(optimizer, losses, lossWeights, metrics);
@@ -280,6 +316,32 @@ public class Model : Trainer
 
     /// <summary>Freezes the top-level layers in <paramref name="layers"/> (by position, e.g. <c>..^1</c>: all but the last).</summary>
     public Model Freeze(Range layers) => SetFrozen(true, ResolveLayers(layers));
+
+    /// <summary>
+    /// Freezes every top-level layer before <paramref name="layerName"/> — the backbone, when the named layer is the first
+    /// of a new head (Keras's <c>base_model.trainable = False</c>, fastai's <c>freeze</c>).
+    /// </summary>
+    /// <returns>The same model, so calls can be chained.</returns>
+    public Model FreezeBefore(string layerName) => SetFrozen(true, ResolveLayers(..IndexOf(layerName)));
+
+    /// <summary>
+    /// Unfreezes <paramref name="layerName"/> and every top-level layer after it (fastai's <c>freeze_to</c>), for the
+    /// second stage of fine-tuning: the late layers train, the early ones stay frozen.
+    /// </summary>
+    /// <returns>The same model, so calls can be chained.</returns>
+    public Model UnfreezeFrom(string layerName) => SetFrozen(false, ResolveLayers(IndexOf(layerName)..));
+
+    /// <summary>The position of the top-level layer named <paramref name="layerName"/> in <see cref="Layers"/>.</summary>
+    /// <exception cref="ArgumentException">No such layer; the message lists the layers.</exception>
+    public int IndexOf(string layerName)
+    {
+        Guard.NotEmpty(layerName);
+        for (int i = 0; i < Layers.Count; i++)
+        {
+            if (Layers[i].Name == layerName) return i;
+        }
+        throw new ArgumentException($"Model '{Name}' has no layer named '{layerName}'. Its layers are: {string.Join(", ", Layers.Select(l => l.Name))}.", nameof(layerName));
+    }
 
     /// <summary>Unfreezes the named layers; with no names, every layer.</summary>
     public Model Unfreeze(params string[] layerNames)

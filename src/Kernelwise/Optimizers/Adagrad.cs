@@ -37,6 +37,7 @@ public sealed class Adagrad : Optimizer
     public double Epsilon { get; }
 
     /// <inheritdoc />
-    public override torch.optim.Optimizer Create(IEnumerable<Parameter> parameters)
-        => torch.optim.Adagrad(parameters, LearningRate, LearningRateDecay, WeightDecay, InitialAccumulatorValue, Epsilon);
+    public override torch.optim.Optimizer Create(IReadOnlyList<ParameterGroup> groups)
+        => torch.optim.Adagrad(CheckGroups(groups).Select(g => new TorchSharp.Modules.Adagrad.ParamGroup(g.Parameters, new TorchSharp.Modules.Adagrad.Options { LearningRate = g.LearningRate })),
+            LearningRate, LearningRateDecay, WeightDecay, InitialAccumulatorValue, Epsilon);
 }

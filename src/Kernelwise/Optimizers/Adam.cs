@@ -39,6 +39,7 @@ public sealed class Adam : Optimizer
     public bool Amsgrad { get; }
 
     /// <inheritdoc />
-    public override torch.optim.Optimizer Create(IEnumerable<Parameter> parameters)
-        => torch.optim.Adam(parameters, LearningRate, Beta1, Beta2, Epsilon, WeightDecay, Amsgrad);
+    public override torch.optim.Optimizer Create(IReadOnlyList<ParameterGroup> groups)
+        => torch.optim.Adam(CheckGroups(groups).Select(g => new TorchSharp.Modules.Adam.ParamGroup(g.Parameters, new TorchSharp.Modules.Adam.Options { LearningRate = g.LearningRate })),
+            LearningRate, Beta1, Beta2, Epsilon, WeightDecay, Amsgrad);
 }

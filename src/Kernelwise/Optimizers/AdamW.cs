@@ -43,6 +43,7 @@ public sealed class AdamW : Optimizer
     public bool Amsgrad { get; }
 
     /// <inheritdoc />
-    public override torch.optim.Optimizer Create(IEnumerable<Parameter> parameters)
-        => torch.optim.AdamW(parameters, LearningRate, Beta1, Beta2, Epsilon, WeightDecay, Amsgrad);
+    public override torch.optim.Optimizer Create(IReadOnlyList<ParameterGroup> groups)
+        => torch.optim.AdamW(CheckGroups(groups).Select(g => new TorchSharp.Modules.AdamW.ParamGroup(g.Parameters, new TorchSharp.Modules.AdamW.Options { LearningRate = g.LearningRate })),
+            LearningRate, Beta1, Beta2, Epsilon, WeightDecay, Amsgrad);
 }

@@ -42,6 +42,7 @@ public sealed class NAdam : Optimizer
     public double MomentumDecay { get; }
 
     /// <inheritdoc />
-    public override torch.optim.Optimizer Create(IEnumerable<Parameter> parameters)
-        => torch.optim.NAdam(parameters, LearningRate, Beta1, Beta2, Epsilon, WeightDecay, MomentumDecay);
+    public override torch.optim.Optimizer Create(IReadOnlyList<ParameterGroup> groups)
+        => torch.optim.NAdam(CheckGroups(groups).Select(g => new TorchSharp.Modules.NAdam.ParamGroup(g.Parameters, new TorchSharp.Modules.NAdam.Options { LearningRate = g.LearningRate })),
+            LearningRate, Beta1, Beta2, Epsilon, WeightDecay, MomentumDecay);
 }

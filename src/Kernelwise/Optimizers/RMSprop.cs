@@ -42,6 +42,7 @@ public sealed class RMSprop : Optimizer
     public bool Centered { get; }
 
     /// <inheritdoc />
-    public override torch.optim.Optimizer Create(IEnumerable<Parameter> parameters)
-        => torch.optim.RMSProp(parameters, LearningRate, Alpha, Epsilon, WeightDecay, Momentum, Centered);
+    public override torch.optim.Optimizer Create(IReadOnlyList<ParameterGroup> groups)
+        => torch.optim.RMSProp(CheckGroups(groups).Select(g => new TorchSharp.Modules.RMSProp.ParamGroup(g.Parameters, new TorchSharp.Modules.RMSProp.Options { LearningRate = g.LearningRate })),
+            LearningRate, Alpha, Epsilon, WeightDecay, Momentum, Centered);
 }

@@ -30,6 +30,7 @@ public sealed class SGD : Optimizer
     public double WeightDecay { get; }
 
     /// <inheritdoc />
-    public override torch.optim.Optimizer Create(IEnumerable<Parameter> parameters)
-        => torch.optim.SGD(parameters, LearningRate, Momentum, 0, WeightDecay, Nesterov);
+    public override torch.optim.Optimizer Create(IReadOnlyList<ParameterGroup> groups)
+        => torch.optim.SGD(CheckGroups(groups).Select(g => new TorchSharp.Modules.SGD.ParamGroup(g.Parameters, new TorchSharp.Modules.SGD.Options { LearningRate = g.LearningRate })),
+            LearningRate, Momentum, 0, WeightDecay, Nesterov);
 }

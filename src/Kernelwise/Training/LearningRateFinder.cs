@@ -77,7 +77,7 @@ internal static class LearningRateFinder
         public override void OnTrainBatchBegin(int batch, Logs logs)
         {
             double rate = _start * Math.Pow(_end / _start, (double)_i / (_steps - 1));
-            foreach (var g in Model!.TorchOptimizer!.ParamGroups) g.LearningRate = rate;
+            foreach (var g in Model!.TorchOptimizer!.ParamGroups) g.LearningRate = rate * g.InitialLearningRate / (Model.Optimizer?.LearningRate ?? g.InitialLearningRate); // groups keep their proportions
             Tried.Add(rate);
         }
 

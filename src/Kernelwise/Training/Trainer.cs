@@ -183,10 +183,22 @@ public abstract class Trainer : IDisposable
         }
         _optimizer?.Dispose();
         _optimizerConfig = optimizer;
-        _optimizer = optimizer.Create(Network.parameters());
+        _optimizer = optimizer.Create(CreateParameterGroups(optimizer));
         _losses = losses.ToArray();
         _lossWeights = weights;
         _metrics = metrics.Select(m => m.ToArray()).ToArray();
+    }
+
+    /// <summary>
+    /// The optimizer's parameter groups over the weights: by default one group at the optimizer's rate. <c>Model</c>
+    /// resolves <see cref="Kernelwise.Optimizer.LayerRates"/> by layer name; here they are refused, having no layers to name.
+    /// </summary>
+    protected internal virtual IReadOnlyList<ParameterGroup> CreateParameterGroups(Optimizer optimizer)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        if (optimizer.LayerRates.Count > 0)
+            throw new NotSupportedException($"Model '{Name}' ({GetType().Name}) has no named layers to give the optimizer's LayerRates to; override CreateParameterGroups.");
+        return new[] { new ParameterGroup(Network.parameters().ToArray(), optimizer.LearningRate) };
     }
 
     /// <summary>The log key of a metric: its name for a single output, <c>{output}_{name}</c> with several (Keras 3's convention).</summary>

@@ -24,9 +24,13 @@ internal static class AlexNet
     /// <param name="inputSize">Input height and width.</param>
     /// <param name="variant">ImageNet or small-image configuration; <see cref="ZooVariant.Auto"/> picks by size.</param>
     /// <param name="dropout">Dropout rate before each hidden classifier layer (0.5).</param>
-    public static Sequential Create(int numClasses = 1000, int inputChannels = 3, int inputSize = 224, ZooVariant variant = ZooVariant.Auto, double dropout = 0.5)
+    /// <param name="includeTop">False to end after the convolutional features (torchvision's <c>features</c>): no pooling to 6×6 and no classifier.</param>
+    /// <param name="pooling">With <c>includeTop: false</c>, a global pooling after the features.</param>
+    public static Sequential Create(int numClasses = 1000, int inputChannels = 3, int inputSize = 224, ZooVariant variant = ZooVariant.Auto, double dropout = 0.5,
+        bool includeTop = true, ZooPooling pooling = ZooPooling.None)
     {
         variant = Resolve("AlexNet", numClasses, inputChannels, inputSize, variant);
+        CheckTop("AlexNet", includeTop, pooling);
         var relu = Activation.ReLU;
         var model = new Sequential(new Shape(inputChannels, inputSize, inputSize), "alexnet");
         if (variant == ZooVariant.ImageNet)
@@ -38,8 +42,9 @@ internal static class AlexNet
                 .Conv2D(384, 3, padding: 1, activation: relu, name: "features_6")
                 .Conv2D(256, 3, padding: 1, activation: relu, name: "features_8")
                 .Conv2D(256, 3, padding: 1, activation: relu, name: "features_10")
-                .MaxPooling2D(3, strides: 2)
-                .AdaptiveAveragePooling2D(6)
+                .MaxPooling2D(3, strides: 2);
+            if (!includeTop) return Checked(Pool(model, pooling), "AlexNet", variant, inputSize);
+            model.AdaptiveAveragePooling2D(6)
                 .Flatten()
                 .Dropout(dropout)
                 .Dense(4096, relu, name: "classifier_1")
@@ -56,8 +61,9 @@ internal static class AlexNet
                 .Conv2D(384, 3, padding: 1, activation: relu, name: "features_6")
                 .Conv2D(256, 3, padding: 1, activation: relu, name: "features_8")
                 .Conv2D(256, 3, padding: 1, activation: relu, name: "features_10")
-                .MaxPooling2D(2)
-                .Flatten()
+                .MaxPooling2D(2);
+            if (!includeTop) return Checked(Pool(model, pooling), "AlexNet", variant, inputSize);
+            model.Flatten()
                 .Dropout(dropout)
                 .Dense(1024, relu, name: "classifier_1")
                 .Dropout(dropout)

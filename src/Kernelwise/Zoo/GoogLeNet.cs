@@ -34,10 +34,15 @@ internal static class GoogLeNet
     /// <param name="variant">ImageNet or small-image configuration; <see cref="ZooVariant.Auto"/> picks by size.</param>
     /// <param name="auxiliaryOutputs">When given, the two auxiliary heads are added and record into it.</param>
     /// <param name="dropout">Dropout rate before the classifier (0.2).</param>
+    /// <param name="includeTop">False to end after inception5b: no pooling, dropout and classifier.</param>
+    /// <param name="pooling">With <c>includeTop: false</c>, the global pooling after inception5b.</param>
     public static Sequential Create(int numClasses = 1000, int inputChannels = 3, int inputSize = 224, ZooVariant variant = ZooVariant.Auto,
-        AuxiliaryOutputs? auxiliaryOutputs = null, double dropout = 0.2)
+        AuxiliaryOutputs? auxiliaryOutputs = null, double dropout = 0.2, bool includeTop = true, ZooPooling pooling = ZooPooling.None)
     {
         variant = Resolve("GoogLeNet", numClasses, inputChannels, inputSize, variant);
+        CheckTop("GoogLeNet", includeTop, pooling);
+        if (!includeTop && auxiliaryOutputs is not null)
+            throw new ArgumentException("Invalid value for argument auxiliaryOutputs of GoogLeNet. The auxiliary heads are classifiers: build them with includeTop: true, or pass auxiliaryOutputs: null.", nameof(auxiliaryOutputs));
         var model = new Sequential(new Shape(inputChannels, inputSize, inputSize), "googlenet");
         if (variant == ZooVariant.ImageNet)
         {
@@ -68,6 +73,7 @@ internal static class GoogLeNet
         Inception(model, "inception5a", 256, 160, 320, 32, 128, 128);
         Inception(model, "inception5b", 384, 192, 384, 48, 128, 128);
 
+        if (!includeTop) return Checked(Pool(model, pooling), "GoogLeNet", variant, inputSize);
         model.GlobalAveragePooling2D()
             .Dropout(dropout)
             .Dense(numClasses, name: "fc");

@@ -32,8 +32,10 @@ internal static class ResNet
     /// <param name="variant">ImageNet or small-image configuration; <see cref="ZooVariant.Auto"/> picks by size.</param>
     /// <param name="width">Channels of the stem and the first stage (64); the stages use 1, 2, 4 and 8 times it. Smaller
     /// values give a narrow network with the same depth, for quick experiments.</param>
+    /// <param name="includeTop">False to end after the last stage (a backbone): no pooling and classifier, unless <paramref name="pooling"/> asks for one.</param>
+    /// <param name="pooling">With <c>includeTop: false</c>, the global pooling after the last stage.</param>
     public static Sequential Create(int depth = 18, int numClasses = 1000, int inputChannels = 3, int inputSize = 224,
-        ZooVariant variant = ZooVariant.Auto, int width = 64)
+        ZooVariant variant = ZooVariant.Auto, int width = 64, bool includeTop = true, ZooPooling pooling = ZooPooling.None)
     {
         int[] blocks = depth switch
         {
@@ -46,6 +48,7 @@ internal static class ResNet
         Guard.Positive(width);
         string architecture = $"ResNet-{depth}";
         variant = Resolve(architecture, numClasses, inputChannels, inputSize, variant);
+        CheckTop(architecture, includeTop, pooling);
 
         var model = new Sequential(new Shape(inputChannels, inputSize, inputSize), $"resnet{depth}");
         if (variant == ZooVariant.ImageNet)
@@ -93,8 +96,15 @@ internal static class ResNet
                 channels = planes * expansion;
             }
         }
-        model.GlobalAveragePooling2D()
-            .Dense(numClasses, name: "fc");
+        if (includeTop)
+        {
+            model.GlobalAveragePooling2D()
+                .Dense(numClasses, name: "fc");
+        }
+        else
+        {
+            Pool(model, pooling);
+        }
         return Checked(model, architecture, variant, inputSize);
     }
 }

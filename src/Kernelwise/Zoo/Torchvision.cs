@@ -80,64 +80,108 @@ public static class Torchvision
     }
 
     /// <summary>
-    /// Copies a torchvision state dict into <paramref name="model"/> (converting dtype and device). Every tensor of the
-    /// model must be present with the same shape — except <c>num_batches_tracked</c>, which older torchvision files
-    /// lack (the model's value is kept then, as PyTorch does). With <paramref name="strict"/>, keys the model does
-    /// not have are an error too. Everything is checked before anything is copied, so a failed load leaves the
-    /// model unchanged. The dictionary's tensors are not disposed.
+    /// Copies a torchvision state dict into <paramref name="model"/> (converting dtype and device) and returns what was
+    /// loaded. Everything is checked before anything is copied, so a failed load leaves the model unchanged. The
+    /// dictionary's tensors are not disposed. <c>num_batches_tracked</c>, which older torchvision files lack, keeps the
+    /// model's value when absent (as PyTorch does) and is never reported as missing.
     /// </summary>
+    /// <remarks>
+    /// <para>With <paramref name="strict"/> (the default) every tensor of the model must be present with the same shape
+    /// and the state dict must hold nothing else; any difference is an error listing all of them.</para>
+    /// <para>With <c>strict: false</c> — a backbone for a model without its classifier (<c>includeTop: false</c>) or with a
+    /// new head — tensors the model lacks are skipped and tensors the state dict lacks stay as initialised; tensors with
+    /// another shape are still an error unless <paramref name="skipMismatched"/> (a head for another number of classes,
+    /// Keras's <c>skip_mismatch</c>). A load that copies nothing at all is an error. Whatever was skipped, missing or
+    /// mismatched is in the returned <see cref="WeightsLoadReport"/> and written to <paramref name="log"/>: a partial
+    /// load is never silent.</para>
+    /// </remarks>
     /// <param name="model">A zoo model (its layer names follow the mapping described on <see cref="Torchvision"/>).</param>
     /// <param name="torchvisionState">Tensors by torchvision key.</param>
-    /// <param name="strict">Refuse keys that do not belong to the model (e.g. auxiliary heads the model was built without).</param>
-    public static void LoadStateDict(Model model, IDictionary<string, Tensor> torchvisionState, bool strict = true)
+    /// <param name="strict">Require an exact fit (see remarks).</param>
+    /// <param name="skipMismatched">With <c>strict: false</c>, leave tensors of another shape as initialised instead of failing.</param>
+    /// <param name="log">Where the report of a partial load is written; standard error when null, <see cref="TextWriter.Null"/> for nowhere.</param>
+    /// <returns>Which tensors were loaded, skipped, missing and mismatched.</returns>
+    public static WeightsLoadReport LoadStateDict(Model model, IDictionary<string, Tensor> torchvisionState, bool strict = true, bool skipMismatched = false,
+        TextWriter? log = null)
+        => LoadStateDict(model, torchvisionState, strict, skipMismatched, log, "a state dict");
+
+    internal static WeightsLoadReport LoadStateDict(Model model, IDictionary<string, Tensor> torchvisionState, bool strict, bool skipMismatched,
+        TextWriter? log, string source)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(torchvisionState);
+        if (strict && skipMismatched)
+            throw new ArgumentException("Invalid arguments strict and skipMismatched. skipMismatched applies to partial loads: pass strict: false with it.", nameof(skipMismatched));
         var state = model.Network.state_dict();
         var names = TorchvisionNames(state.Keys);
-        var problems = new List<string>();
         var copies = new List<(Tensor Target, Tensor Source)>();
+        var loaded = new List<string>();
+        var missing = new List<WeightsLoadEntry>();
+        var mismatched = new List<WeightsLoadEntry>();
         foreach (var (key, target) in state)
         {
             string tv = names[key];
-            if (!torchvisionState.TryGetValue(tv, out var source))
+            if (!torchvisionState.TryGetValue(tv, out var tensor))
             {
-                if (!tv.EndsWith("." + BatchesTracked, StringComparison.Ordinal)) problems.Add($"missing '{tv}' (for '{key}', shape {Dims(target.shape)})");
+                if (!tv.EndsWith("." + BatchesTracked, StringComparison.Ordinal)) missing.Add(new WeightsLoadEntry(tv, key, null, target.shape));
                 continue;
             }
-            if (!source.shape.SequenceEqual(target.shape))
+            if (!tensor.shape.SequenceEqual(target.shape))
             {
-                problems.Add($"'{tv}' has shape {Dims(source.shape)} but '{key}' needs {Dims(target.shape)}");
+                mismatched.Add(new WeightsLoadEntry(tv, key, tensor.shape, target.shape));
                 continue;
             }
-            copies.Add((target, source));
+            copies.Add((target, tensor));
+            loaded.Add(tv);
         }
-        if (strict)
-        {
-            var known = names.Values.ToHashSet();
-            foreach (var extra in torchvisionState.Keys.Where(k => !known.Contains(k)).OrderBy(k => k, StringComparer.Ordinal))
-                problems.Add($"unexpected '{extra}' (model '{model.Name}' has no such tensor; pass strict: false to ignore it)");
-        }
+        var known = names.Values.ToHashSet();
+        var skipped = torchvisionState.Where(kv => !known.Contains(kv.Key)).OrderBy(kv => kv.Key, StringComparer.Ordinal)
+            .Select(kv => new WeightsLoadEntry(kv.Key, null, kv.Value.shape, null)).ToList();
+
+        var problems = new List<string>();
+        if (strict) problems.AddRange(missing.Select(m => $"missing '{m.Key}' (for '{m.ModelKey}', shape {Dims(m.ModelShape!)})"));
+        if (strict || !skipMismatched) problems.AddRange(mismatched.Select(m => $"'{m.Key}' has shape {Dims(m.FileShape!)} but '{m.ModelKey}' needs {Dims(m.ModelShape!)}"));
+        if (strict) problems.AddRange(skipped.Select(u => $"unexpected '{u.Key}' (model '{model.Name}' has no such tensor; pass strict: false to skip it)"));
         if (problems.Count > 0)
         {
             string list = string.Join("; ", problems.Take(10)) + (problems.Count > 10 ? $"; and {problems.Count - 10} more" : "");
-            throw new InvalidDataException($"Cannot load the torchvision state dict into model '{Name(model)}': {problems.Count} problem(s): {list}.");
+            string hint = !strict && mismatched.Count > 0 ? " Pass skipMismatched: true to leave tensors of another shape (a new head) as initialised." : "";
+            throw new InvalidDataException($"Cannot load the torchvision state dict into model '{Name(model)}': {problems.Count} problem(s): {list}.{hint}");
         }
-        using var _ = no_grad();
-        foreach (var (target, source) in copies) target.copy_(source);
+        if (copies.Count == 0 && state.Count > 0)
+        {
+            throw new InvalidDataException(
+                $"Cannot load the torchvision state dict into model '{Name(model)}': none of its {torchvisionState.Count} tensor(s) fits the model's {state.Count} " +
+                $"(first in the file: '{torchvisionState.Keys.FirstOrDefault()}'; first in the model: '{names.Values.First()}'). Is it the weights of another architecture?");
+        }
+        using (no_grad())
+        {
+            foreach (var (target, src) in copies) target.copy_(src);
+        }
+        var report = new WeightsLoadReport(source, model.Name, loaded, skipped, missing, mismatched);
+        if (!report.IsComplete)
+        {
+            var writer = log ?? Console.Error;
+            writer.WriteLine(report.ToString());
+            writer.Flush();
+        }
+        return report;
     }
 
     /// <summary>
-    /// Loads a file holding a torchvision state dict into <paramref name="model"/> (see <see cref="LoadStateDict"/>):
+    /// Loads a file holding a torchvision state dict into <paramref name="model"/> (see <see cref="LoadStateDict(Model, IDictionary{string, Tensor}, bool, bool, TextWriter?)"/>):
     /// safetensors (<c>.safetensors</c>, what <c>safetensors.torch.save_file(model.state_dict(), path)</c> writes) or a
     /// PyTorch state dict (<c>.pt</c>/<c>.pth</c>, what <c>torch.save(model.state_dict(), path)</c> writes — torchvision's
     /// downloadable weights). PyTorch files are checked before unpickling: only tensors and dictionaries are
-    /// accepted, so loading never runs code from the file. Errors name the file.
+    /// accepted, so loading never runs code from the file. Errors and the report name the file.
     /// </summary>
     /// <param name="model">A zoo model.</param>
     /// <param name="path">The file.</param>
-    /// <param name="strict">Refuse tensors the model does not have.</param>
-    public static void LoadWeights(Model model, string path, bool strict = true)
+    /// <param name="strict">Require an exact fit; false for a backbone (tensors the model lacks are skipped, tensors the file lacks stay as initialised).</param>
+    /// <param name="skipMismatched">With <c>strict: false</c>, leave tensors of another shape (a head for another number of classes) as initialised.</param>
+    /// <param name="log">Where the report of a partial load is written; standard error when null.</param>
+    /// <returns>Which tensors were loaded, skipped, missing and mismatched.</returns>
+    public static WeightsLoadReport LoadWeights(Model model, string path, bool strict = true, bool skipMismatched = false, TextWriter? log = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         Guard.NotEmpty(path);
@@ -145,7 +189,7 @@ public static class Torchvision
         var tensors = FormatOf(path) == WeightsFormat.Safetensors ? Safetensors.Read(File.ReadAllBytes(path), path) : PyTorchWeights.Read(path);
         try
         {
-            LoadStateDict(model, tensors, strict);
+            return LoadStateDict(model, tensors, strict, skipMismatched, log, $"'{path}'");
         }
         catch (InvalidDataException e)
         {
@@ -159,7 +203,8 @@ public static class Torchvision
 
     /// <summary>
     /// Writes the model's weights and buffers under torchvision's names, as safetensors (<c>.safetensors</c>) or a
-    /// PyTorch state dict (<c>.pt</c>/<c>.pth</c>), for <c>torchvision_model.load_state_dict(...)</c> in PyTorch.
+    /// PyTorch state dict (<c>.pt</c>/<c>.pth</c>, the layout of torchvision's published weights), for
+    /// <c>torchvision_model.load_state_dict(...)</c> in PyTorch. Written atomically: a crash never leaves a partial file.
     /// </summary>
     public static void SaveWeights(Model model, string path)
     {
@@ -169,12 +214,12 @@ public static class Torchvision
         var tensors = ExportStateDict(model);
         try
         {
-            var full = Path.GetFullPath(path);
-            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-            using var stream = new FileStream(full, FileMode.Create, FileAccess.Write);
-            var ordered = tensors.OrderBy(kv => kv.Key, StringComparer.Ordinal);
-            if (format == WeightsFormat.Safetensors) Safetensors.Write(stream, ordered, new Dictionary<string, string> { ["format"] = "pt" });
-            else PyTorchWeights.Write(stream, ordered);
+            var ordered = tensors.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToList();
+            AtomicFile.Write(path, stream =>
+            {
+                if (format == WeightsFormat.Safetensors) Safetensors.Write(stream, ordered, new Dictionary<string, string> { ["format"] = "pt" });
+                else PyTorchWeights.Write(stream, ordered);
+            });
         }
         finally
         {

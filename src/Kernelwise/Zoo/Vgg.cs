@@ -36,13 +36,16 @@ internal static class Vgg
     /// <param name="inputSize">Input height and width.</param>
     /// <param name="variant">ImageNet or small-image configuration; <see cref="ZooVariant.Auto"/> picks by size.</param>
     /// <param name="dropout">Dropout rate after each hidden classifier layer (0.5).</param>
+    /// <param name="includeTop">False to end after the convolutional features (torchvision's <c>features</c>): no pooling to 7×7 and no classifier.</param>
+    /// <param name="pooling">With <c>includeTop: false</c>, a global pooling after the features.</param>
     public static Sequential Create(int depth = 16, bool batchNorm = false, int numClasses = 1000, int inputChannels = 3, int inputSize = 224,
-        ZooVariant variant = ZooVariant.Auto, double dropout = 0.5)
+        ZooVariant variant = ZooVariant.Auto, double dropout = 0.5, bool includeTop = true, ZooPooling pooling = ZooPooling.None)
     {
         if (!Configurations.TryGetValue(depth, out var configuration))
             throw new ArgumentOutOfRangeException(nameof(depth), $"Invalid value for argument depth of VGG. Expected 11, 13, 16 or 19. Received depth={depth}.");
         string architecture = $"VGG-{depth}{(batchNorm ? "-BN" : "")}";
         variant = Resolve(architecture, numClasses, inputChannels, inputSize, variant);
+        CheckTop(architecture, includeTop, pooling);
         var model = new Sequential(new Shape(inputChannels, inputSize, inputSize), $"vgg{depth}{(batchNorm ? "_bn" : "")}");
         int index = 0; // torchvision's position in `features`
         foreach (int v in configuration)
@@ -67,6 +70,7 @@ internal static class Vgg
                 index += 2;
             }
         }
+        if (!includeTop) return Checked(Pool(model, pooling), architecture, variant, inputSize);
         int hidden = variant == ZooVariant.ImageNet ? 4096 : 512;
         if (variant == ZooVariant.ImageNet) model.AdaptiveAveragePooling2D(7);
         model.Flatten()

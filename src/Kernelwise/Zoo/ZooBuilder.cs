@@ -66,6 +66,23 @@ internal static class ZooBuilder
         return chosen ?? Padding.Valid;
     }
 
+    /// <summary>Checks the <c>includeTop</c>/<c>pooling</c> pair: pooling is a choice only for a model without its classifier.</summary>
+    public static void CheckTop(string architecture, bool includeTop, ZooPooling pooling)
+    {
+        if (!Enum.IsDefined(pooling))
+            throw new ArgumentOutOfRangeException(nameof(pooling), $"Invalid value for argument pooling of {architecture}. Expected None, Average or Max. Received pooling={pooling}.");
+        if (includeTop && pooling != ZooPooling.None)
+            throw new ArgumentException($"Invalid value for argument pooling of {architecture}. Pooling is chosen only for a model without its classifier: pass includeTop: false with it. Received pooling={pooling} with includeTop: true.", nameof(pooling));
+    }
+
+    /// <summary>Appends the pooling that ends a model built without its classifier.</summary>
+    public static Sequential Pool(Sequential model, ZooPooling pooling) => pooling switch
+    {
+        ZooPooling.Average => model.GlobalAveragePooling2D(),
+        ZooPooling.Max => model.GlobalMaxPooling2D(),
+        _ => model,
+    };
+
     /// <summary>A zoo layer name for a torchvision module path: dots become underscores (<c>layer1.0.conv1</c> → <c>layer1_0_conv1</c>).</summary>
     public static string Tv(string torchvisionPath) => torchvisionPath.Replace('.', '_');
 }

@@ -5,12 +5,11 @@ namespace Kernelwise.Data;
 /// answers with an error status, or sends nothing for longer than the timeout. The message names the URL and the cause.
 /// A file that arrives but fails its checksum is an <see cref="InvalidDataException"/> instead.
 /// </summary>
-public sealed class DatasetDownloadException : IOException
+public sealed class DatasetDownloadException : DownloadException
 {
     /// <summary>Creates the exception for <paramref name="url"/>.</summary>
     public DatasetDownloadException(Uri url, string message, Exception? innerException = null)
-        : base(message, innerException) => Url = url;
-
-    /// <summary>The URL that could not be fetched.</summary>
-    public Uri Url { get; }
+        : base(url, message, innerException)
+    {
+    }
 }

@@ -46,17 +46,7 @@ public sealed class DatasetOptions
     /// <c>$XDG_CACHE_HOME/kernelwise/datasets</c>, or <c>~/.cache/kernelwise/datasets</c> when that variable is unset.
     /// </summary>
     /// <param name="environmentVariables">Reads environment variables; the process environment when null.</param>
-    public static string GetDefaultCacheDirectory(Func<string, string?>? environmentVariables = null)
-    {
-        var env = environmentVariables ?? Environment.GetEnvironmentVariable;
-        if (OperatingSystem.IsWindows())
-            return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "Kernelwise", "datasets");
-        string? xdg = env("XDG_CACHE_HOME");
-        if (!string.IsNullOrEmpty(xdg) && Path.IsPathRooted(xdg)) return Path.Combine(xdg, "kernelwise", "datasets");
-        string? home = env("HOME");
-        if (string.IsNullOrEmpty(home)) home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        return Path.Combine(home, ".cache", "kernelwise", "datasets");
-    }
+    public static string GetDefaultCacheDirectory(Func<string, string?>? environmentVariables = null) => UserCache.Folder("datasets", environmentVariables);
 
     internal Func<string, string?> ReadEnvironment => EnvironmentVariables ?? Environment.GetEnvironmentVariable;
 

@@ -13,9 +13,23 @@ namespace Kernelwise.Data;
 /// <param name="Fit">How the image is brought to the size: stretched, or resized on its shorter side and centre-cropped.</param>
 /// <param name="Mean">Per-channel mean subtracted after scaling to [0, 1]; null for none.</param>
 /// <param name="Std">Per-channel standard deviation divided by; null for none.</param>
+/// <param name="ResizeSize">With <see cref="ImageFit.ResizeAndCenterCrop"/>, the shorter side after resizing, before the
+/// centre crop (256 for ImageNet's 224 crop); null for the crop's own shorter side.</param>
 public sealed record ImagePreprocessing(int Width, int Height, ColorMode ColorMode = ColorMode.Rgb, ImageFit Fit = ImageFit.Stretch,
-    IReadOnlyList<double>? Mean = null, IReadOnlyList<double>? Std = null)
+    IReadOnlyList<double>? Mean = null, IReadOnlyList<double>? Std = null, int? ResizeSize = null)
 {
+    /// <summary>ImageNet's channel means (R, G, B) of pixels scaled to [0, 1]: 0.485, 0.456, 0.406.</summary>
+    public static IReadOnlyList<double> ImageNetMean { get; } = Array.AsReadOnly(new[] { 0.485, 0.456, 0.406 });
+
+    /// <summary>ImageNet's channel standard deviations (R, G, B): 0.229, 0.224, 0.225.</summary>
+    public static IReadOnlyList<double> ImageNetStd { get; } = Array.AsReadOnly(new[] { 0.229, 0.224, 0.225 });
+
+    /// <summary>
+    /// The ImageNet preset of pretrained classification models (torchvision's <c>ImageClassification</c>): RGB, resize the
+    /// shorter side to 256, crop the centre 224 × 224, scale to [0, 1], normalise with ImageNet's mean and standard deviation.
+    /// </summary>
+    public static ImagePreprocessing ImageNet { get; } = new(224, 224, ColorMode.Rgb, ImageFit.ResizeAndCenterCrop, ImageNetMean, ImageNetStd, ResizeSize: 256);
+
     /// <summary>Number of channels the colour mode gives.</summary>
     public int Channels => ColorMode switch { ColorMode.Grayscale => 1, ColorMode.Rgba => 4, _ => 3 };
 
@@ -34,6 +48,8 @@ public sealed record ImagePreprocessing(int Width, int Height, ColorMode ColorMo
             throw new ArgumentException($"Invalid image preprocessing: std values must be finite and above 0; received [{string.Join(", ", Std)}].");
         if (Mean is not null && Mean.Any(m => !double.IsFinite(m)))
             throw new ArgumentException($"Invalid image preprocessing: mean values must be finite; received [{string.Join(", ", Mean)}].");
+        if (ResizeSize is int r && (Fit != ImageFit.ResizeAndCenterCrop || r < Math.Max(Width, Height) || r > 16384))
+            throw new ArgumentException($"Invalid image preprocessing ResizeSize. Expected it with ResizeAndCenterCrop, at least the crop's larger side {Math.Max(Width, Height)} and at most 16384. Received {r} with {Fit}.");
     }
 
     /// <summary>The transforms that turn a decoded image into the model's input [C, H, W] (float32).</summary>
@@ -42,11 +58,24 @@ public sealed record ImagePreprocessing(int Width, int Height, ColorMode ColorMo
         Validate();
         var pipeline = new TransformPipeline();
         pipeline = Fit == ImageFit.ResizeAndCenterCrop
-            ? pipeline.Resize(Math.Min(Width, Height)).CenterCrop(Height, Width)
+            ? pipeline.Resize(ResizeSize ?? Math.Min(Width, Height)).CenterCrop(Height, Width)
             : pipeline.Resize(Height, Width);
         pipeline = pipeline.ToTensor();
         if (Mean is not null) pipeline = pipeline.Normalize(Mean.ToArray(), Std!.ToArray());
         return pipeline;
+    }
+
+    /// <summary>
+    /// The usual augmentation for fine-tuning on such inputs (torchvision's reference recipe): a random crop of 8–100% of the
+    /// area with aspect ratio 3/4–4/3 resized to the input size, a random horizontal flip, then the same scaling and
+    /// normalisation as <see cref="ToPipeline"/>.
+    /// </summary>
+    /// <param name="scale">Range of the crop's area as a fraction of the image (torchvision's default 0.08–1).</param>
+    public TransformPipeline ToTrainingPipeline((double Min, double Max)? scale = null)
+    {
+        Validate();
+        var pipeline = new TransformPipeline().RandomResizedCrop(Height, Width, scale).RandomHorizontalFlip().ToTensor();
+        return Mean is null ? pipeline : pipeline.Normalize(Mean.ToArray(), Std!.ToArray());
     }
 
     /// <summary>

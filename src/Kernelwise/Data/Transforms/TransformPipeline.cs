@@ -39,6 +39,17 @@ public sealed class TransformPipeline
     {
     }
 
+    /// <summary>
+    /// The ImageNet preset of pretrained classification models (torchvision's <c>ImageClassification</c>): resize the
+    /// smaller edge to 256, crop the centre 224 × 224, scale to [0, 1], normalise with ImageNet's mean (0.485, 0.456, 0.406)
+    /// and standard deviation (0.229, 0.224, 0.225). See <see cref="ImagePreprocessing"/> for other sizes and the training
+    /// counterpart.
+    /// </summary>
+    /// <param name="resizeSize">Smaller edge after resizing.</param>
+    /// <param name="cropSize">Side of the centre crop.</param>
+    public static TransformPipeline ImageNet(int resizeSize = 256, int cropSize = 224)
+        => (ImagePreprocessing.ImageNet with { Width = cropSize, Height = cropSize, ResizeSize = resizeSize }).ToPipeline();
+
     /// <summary>A pipeline of <paramref name="steps"/>, in order.</summary>
     public TransformPipeline(IEnumerable<Transform> steps)
     {

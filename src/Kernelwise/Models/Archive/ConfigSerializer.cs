@@ -44,6 +44,8 @@ internal sealed class ConfigSerializer
             if (o.ClipNorm is double n) config["clipNorm"] = n;
             if (o.ClipValue is double c) config["clipValue"] = c;
             if (o.GradientAccumulationSteps != 1) config["gradientAccumulationSteps"] = o.GradientAccumulationSteps;
+            if (o.LayerRates.Count > 0)
+                config["layerRates"] = new JsonArray(o.LayerRates.Select(r => (JsonNode?)new JsonObject { ["fromLayer"] = r.FromLayer, ["learningRate"] = r.LearningRate }).ToArray());
         }
         return written;
     }
@@ -108,7 +110,7 @@ internal sealed class ConfigSerializer
         var ctor = ArchiveTypes.ConfigConstructor(type) ?? throw Fail($"{what}: type {type.Name} has no constructor an archive can call.");
         var config = obj["config"] as JsonObject ?? throw Fail($"{what}: \"config\" must be a JSON object; found {Kind(obj["config"])}.");
         var known = ctor.GetParameters().Select(p => p.Name!).ToHashSet(StringComparer.Ordinal);
-        if (typeof(Optimizer).IsAssignableFrom(type)) known.UnionWith(new[] { "clipNorm", "clipValue", "gradientAccumulationSteps" });
+        if (typeof(Optimizer).IsAssignableFrom(type)) known.UnionWith(new[] { "clipNorm", "clipValue", "gradientAccumulationSteps", "layerRates" });
         foreach (var (key, _) in config)
         {
             if (!known.Contains(key)) throw Fail($"{what} ({typeName}) has an unknown argument '{key}'. Its arguments are: {string.Join(", ", ctor.GetParameters().Select(p => p.Name))}.");
@@ -134,6 +136,20 @@ internal sealed class ConfigSerializer
         catch (TargetInvocationException e) when (e.InnerException is ArgumentException or ModelBuildException or InvalidOperationException)
         {
             throw Fail($"{what} ({typeName}) cannot be rebuilt from its configuration: {e.InnerException.Message}");
+        }
+        if (result is Optimizer withRates && config.TryGetPropertyValue("layerRates", out var rates))
+        {
+            var entries = Elements(rates, $"{what}: layerRates").Select((e, i) => (
+                Layer: String((e as JsonObject ?? throw Fail($"{what}: layerRates[{i}] must be an object with \"fromLayer\" and \"learningRate\"; found {Kind(e)}."))["fromLayer"], $"{what}: layerRates[{i}].fromLayer"),
+                Rate: Number(((JsonObject)e!)["learningRate"], $"{what}: layerRates[{i}].learningRate"))).ToArray();
+            try
+            {
+                SetInit(withRates, nameof(Optimizer.LayerRates), entries.Select(r => new LayerRate(r.Layer, r.Rate)).ToArray());
+            }
+            catch (Exception e) when (e is ArgumentException || e.InnerException is ArgumentException)
+            {
+                throw Fail($"{what} ({typeName}): {(e as ArgumentException ?? e.InnerException)!.Message}");
+            }
         }
         if (result is Layer layer && obj["precisionPolicy"] is { } policyNode)
         {

@@ -155,6 +155,7 @@ public static class ModelArchive
                 ["mean"] = p.Mean is null ? null : new JsonArray(p.Mean.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray()),
                 ["std"] = p.Std is null ? null : new JsonArray(p.Std.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray()),
             };
+            if (p.ResizeSize is int resize) ((JsonObject)json["preprocessing"]!)["resizeSize"] = resize;
         }
         if (metadata.Properties is { Count: > 0 } props)
             json["properties"] = new JsonObject(props.Select(kv => new KeyValuePair<string, JsonNode?>(kv.Key, kv.Value)));
@@ -430,7 +431,8 @@ public static class ModelArchive
                 => System.Enum.TryParse<T>(s.String(p[key], $"metadata: preprocessing {key}"), out var v) && System.Enum.IsDefined(v) ? v
                     : throw fail($"metadata: preprocessing \"{key}\" must be one of {string.Join(", ", System.Enum.GetNames<T>())}.");
             preprocessing = new ImagePreprocessing(s.Int(p["width"], "metadata: preprocessing width"), s.Int(p["height"], "metadata: preprocessing height"),
-                Enum<ColorMode>("colorMode"), Enum<ImageFit>("fit"), Doubles("mean"), Doubles("std"));
+                Enum<ColorMode>("colorMode"), Enum<ImageFit>("fit"), Doubles("mean"), Doubles("std"),
+                p["resizeSize"] is null ? null : s.Int(p["resizeSize"], "metadata: preprocessing resizeSize"));
             try
             {
                 preprocessing.Validate();

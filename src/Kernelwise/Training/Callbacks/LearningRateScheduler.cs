@@ -3,10 +3,17 @@ namespace Kernelwise.Training;
 
 /// <summary>
 /// Applies a <see cref="LearningRateSchedule"/> during <c>Fit</c> — Keras's <c>LearningRateScheduler</c>: before each
-/// epoch (or each batch, for per-step schedules) it sets every parameter group's rate to
-/// <c>schedule.GetRate(t, initialRate, currentRate)</c>; after each epoch it passes the logs to the schedule (for
-/// <see cref="ReduceOnPlateau"/>). The schedule's state travels in training checkpoints.
+/// epoch (or each batch, for per-step schedules) it sets the rate to <c>schedule.GetRate(t, initialRate, currentRate)</c>;
+/// after each epoch it passes the logs to the schedule (for <see cref="ReduceOnPlateau"/>). The schedule's state travels
+/// in training checkpoints.
 /// </summary>
+/// <remarks>
+/// Parameter groups (<see cref="Optimizer.LayerRates"/>, discriminative rates) keep their proportions: the schedule runs
+/// on the optimizer's own rate, and each group's rate is that result times the group's initial rate over the optimizer's
+/// (fastai's schedules over <c>slice(low, high)</c>). So every schedule — including the absolute rates of
+/// <see cref="OneCycle"/>'s <c>maxRate</c> and the floors of <see cref="CosineAnnealing"/> and <see cref="ReduceOnPlateau"/> —
+/// applies to each group scaled by its share. With one group this is exactly the schedule's rate.
+/// </remarks>
 public sealed class LearningRateScheduler : Callback
 {
     private bool _restored;
@@ -63,7 +70,11 @@ public sealed class LearningRateScheduler : Callback
     {
         var optimizer = Model?.TorchOptimizer ?? throw new InvalidOperationException("LearningRateScheduler needs a compiled model.");
         foreach (var group in optimizer.ParamGroups)
-            group.LearningRate = Schedule.GetRate(t, group.InitialLearningRate, group.LearningRate);
+        {
+            double reference = Model!.Optimizer?.LearningRate ?? group.InitialLearningRate;
+            double share = group.InitialLearningRate / reference;
+            group.LearningRate = Schedule.GetRate(t, reference, group.LearningRate / share) * share;
+        }
     }
 
     private double CurrentRate() => Model?.TorchOptimizer?.ParamGroups.FirstOrDefault()?.LearningRate ?? double.NaN;

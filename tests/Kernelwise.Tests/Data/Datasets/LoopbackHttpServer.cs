@@ -7,13 +7,17 @@ namespace Kernelwise.Tests.Data.Datasets;
 
 /// <summary>
 /// A minimal HTTP/1.1 server on 127.0.0.1 and a free port: answers GET requests for the files it was given with
-/// 200 and their bytes, anything else with 404. With <see cref="Stall"/> it accepts connections but never answers.
+/// 200 and their bytes, anything else with 404. With <see cref="Stall"/> it accepts connections but never answers;
+/// <see cref="Fail"/> answers a file with an error status, <see cref="Truncate"/> announces a file's full length but closes
+/// the connection after its first bytes.
 /// </summary>
 internal sealed class LoopbackHttpServer : IDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<string, byte[]> _files = new();
+    private readonly ConcurrentDictionary<string, int> _failures = new();
+    private readonly ConcurrentDictionary<string, int> _truncations = new();
 
     public LoopbackHttpServer()
     {
@@ -32,6 +36,12 @@ internal sealed class LoopbackHttpServer : IDisposable
     public ConcurrentQueue<string> Requests { get; } = new();
 
     public void Serve(string fileName, byte[] content) => _files["/data/" + fileName] = content;
+
+    /// <summary>Answers requests for <paramref name="fileName"/> with <paramref name="status"/> (e.g. 500) and a short body.</summary>
+    public void Fail(string fileName, int status) => _failures["/data/" + fileName] = status;
+
+    /// <summary>Sends the full Content-Length of <paramref name="fileName"/> but only its first <paramref name="bytes"/> bytes, then closes.</summary>
+    public void Truncate(string fileName, int bytes) => _truncations["/data/" + fileName] = bytes;
 
     /// <summary>A loopback URL on which nothing listens: connecting to it is refused.</summary>
     public static Uri RefusingUrl()
@@ -82,10 +92,25 @@ internal sealed class LoopbackHttpServer : IDisposable
                     await Task.Delay(Timeout.Infinite, _stop.Token);
                     return;
                 }
+                if (_failures.TryGetValue(path, out int status))
+                {
+                    byte[] error = Encoding.ASCII.GetBytes("server error");
+                    string reason = status == 500 ? "Internal Server Error" : status == 503 ? "Service Unavailable" : "Error";
+                    await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 {status} {reason}\r\nContent-Length: {error.Length}\r\nConnection: close\r\n\r\n"), _stop.Token);
+                    await stream.WriteAsync(error, _stop.Token);
+                    return;
+                }
                 bool found = _files.TryGetValue(path, out var body);
                 body ??= Encoding.ASCII.GetBytes("not found");
                 string head = $"HTTP/1.1 {(found ? "200 OK" : "404 Not Found")}\r\nContent-Type: application/octet-stream\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n";
                 await stream.WriteAsync(Encoding.ASCII.GetBytes(head), _stop.Token);
+                if (found && _truncations.TryGetValue(path, out int sent))
+                {
+                    await stream.WriteAsync(body.AsMemory(0, Math.Min(sent, body.Length)), _stop.Token);
+                    await stream.FlushAsync(_stop.Token);
+                    client.Client.Shutdown(SocketShutdown.Both);
+                    return;
+                }
                 await stream.WriteAsync(body, _stop.Token);
             }
             catch (Exception)
