@@ -20,6 +20,15 @@ public class SmallResNetTests
         Assert.InRange(summary.MultiplyAccumulates, 13.9e6, 14.1e6);
     }
 
+    [Theory]
+    [InlineData(8)]
+    [InlineData(48)]
+    public void Should_Have370WSquaredPlus99WPlus10Parameters_When_AnyWidth(int width)
+    {
+        // The documented count: 370·w² weights in the convolutions, 9·w in the stem's, 50·w in batch norms, 40·w + 10 in the classifier.
+        Assert.Equal(370L * width * width + 99L * width + 10, ModelZoo.SmallResNet(width: width).Summary().PyTorchParameterCount);
+    }
+
     [Fact]
     public void Should_NameTheArgument_When_WidthOrDropoutIsInvalid()
     {
