@@ -10,7 +10,7 @@ namespace Kernelwise.Data;
 /// while their SHA-256 is computed, and only a file whose hash (and size, when given) matches is flushed to disk and
 /// renamed to its final name. A failed or interrupted download therefore never leaves a partial or wrong file under the
 /// real name, and two processes downloading the same file do not corrupt each other. Dataset files
-/// (<see cref="DatasetDownloader"/>) and pretrained weights (<c>Kernelwise.Zoo.PretrainedWeights</c>) are fetched
+/// (<see cref="DatasetDownloader"/>) and pretrained weights (the zoo's <c>PretrainedWeights</c>) are fetched
 /// with it.
 /// </summary>
 /// <remarks>
