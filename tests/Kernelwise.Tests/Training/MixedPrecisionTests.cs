@@ -93,6 +93,21 @@ public class MixedPrecisionTests
         }
     }
 
+    [Theory]
+    [InlineData("mixed-float16", true)]
+    [InlineData("mixed-bfloat16", false)]
+    [InlineData("float32", false)]
+    public void Should_WarnThatFloat16IsSlow_When_MixedFloat16TrainsOnTheCpu(string policy, bool warns)
+    {
+        using var data = SyntheticData.Blocks(16, seed: 2);
+        manual_seed(2);
+        using var model = Net().Build(ComputeDevice.Cpu).Compile(new SGD(0.01), new CrossEntropy());
+        model.PrecisionPolicy = PrecisionPolicy.Parse(policy);
+        var output = new StringWriter();
+        model.Fit(data, epochs: 1, batchSize: 8, verbose: 2, callbacks: [new ProgressBar(output, live: false)]);
+        Assert.Equal(warns, output.ToString().Contains("Warning: mixed-float16 on the CPU: libtorch has no fast float16 kernels there"));
+    }
+
     [Fact]
     public void Should_SkipTheStepHalveTheScaleAndGrowItBack_When_GradientsOverflow()
     {
