@@ -88,6 +88,25 @@ public partial class Model
     }
 
     /// <summary>
+    /// Class probabilities with flip test-time augmentation (fastai's <c>tta</c> with mirror images): the mean of the
+    /// probabilities for each image and for its horizontal mirror. For models trained with random horizontal flips; the
+    /// caller owns the tensor.
+    /// </summary>
+    /// <param name="inputs">Images [N, C, H, W].</param>
+    /// <param name="batchSize">Images per forward pass.</param>
+    /// <exception cref="ArgumentException">The inputs are not a batch of images (rank 4).</exception>
+    public Tensor PredictProbabilitiesWithFlips(Tensor inputs, int batchSize = 32)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (inputs.dim() != 4)
+            throw new ArgumentException($"PredictProbabilitiesWithFlips of model '{Name}' needs images [N, C, H, W]; received rank {inputs.dim()} ({string.Join('×', inputs.shape)}).", nameof(inputs));
+        using var mirrored = inputs.flip(3);
+        using var direct = PredictProbabilities(inputs, batchSize);
+        using var flipped = PredictProbabilities(mirrored, batchSize);
+        return direct.add(flipped).div_(2);
+    }
+
+    /// <summary>
     /// True when the (first) output is already probabilities: the layer producing it, looking past dropout (an identity
     /// at inference), applies softmax as its activation (<see cref="IHasActivation"/>: an activation layer, Dense, a
     /// convolution or a residual block with <c>activation: Softmax</c>). Probability helpers and the ONNX exporter use

@@ -56,4 +56,21 @@ public class SmallResNetTests
         Assert.True(result["loss"] < 0.75 * initial["loss"], $"test loss went from {initial["loss"]:F3} to {result["loss"]:F3}");
         Assert.True(result["accuracy"] > 0.6, $"test accuracy {result["accuracy"]:F3} after 2 epochs on 2,000 images");
     }
+
+    [Fact]
+    public void Should_AverageEachImageWithItsMirror_When_PredictingWithFlips()
+    {
+        using var test = FashionMnistSubset.Load(train: false, count: 40);
+        TorchSharp.torch.manual_seed(6);
+        using var model = ModelZoo.SmallResNet(width: 8).Build(ComputeDevice.Cpu);
+        using var tta = model.PredictProbabilitiesWithFlips(test.Inputs, 16);
+        using var direct = model.PredictProbabilities(test.Inputs, 16);
+        using var mirrored = test.Inputs.flip(3);
+        using var flipped = model.PredictProbabilities(mirrored, 16);
+        using var expected = (direct + flipped) / 2;
+        Assert.True(tta.allclose(expected, rtol: 0, atol: 1e-6), "the mean of the two probability tensors");
+        Assert.False(tta.allclose(direct, rtol: 0, atol: 1e-4), "the mirror images change the prediction");
+        var wrongRank = Assert.Throws<ArgumentException>(() => model.PredictProbabilitiesWithFlips(test.Inputs.flatten(1), 16));
+        Assert.Contains("received rank 2", wrongRank.Message);
+    }
 }
